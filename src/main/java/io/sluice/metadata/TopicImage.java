@@ -15,6 +15,6 @@ public record TopicImage(String name, Uuid id, SortedMap<Integer, PartitionImage
     }
 
     public boolean isInternal() {
-        return name.startsWith("__");
+        return org.apache.kafka.common.internals.Topic.isInternal(name);
     }
 }

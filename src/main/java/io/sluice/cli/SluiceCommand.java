@@ -1,0 +1,9 @@
+package io.sluice.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top of the command tree; with no subcommand Sluice serves the single-node default. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "An event-streaming broker that speaks the Apache Kafka protocol.")
+public class SluiceCommand {
+}

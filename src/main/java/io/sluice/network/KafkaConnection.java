@@ -1,0 +1,115 @@
+package io.sluice.network;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * One client connection. Like Kafka, a connection has one request in processing at a time, so
+ * responses leave in request order and a producer's pipelined batches reach the log in the order
+ * sent. Requests that arrive meanwhile wait in a queue; when that queue holds too many requests or
+ * bytes, the socket stops being read until it drains (backpressure instead of unbounded memory).
+ * All state is touched only on the connection's event loop.
+ */
+final class KafkaConnection {
+    private static final Logger LOG = Logger.getLogger(KafkaConnection.class);
+
+    private final NetSocket socket;
+    private final Context context;
+    private final ListenerSettings settings;
+    private final RequestProcessor processor;
+    private final ConnectionInfo info;
+    private final FrameDecoder decoder;
+    private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
+    private long waitingBytes;
+    private boolean processing;
+    private boolean paused;
+    private boolean closed;
+
+    KafkaConnection(NetSocket socket, Context context, ListenerSettings settings, RequestProcessor processor,
+                    String connectionId) {
+        this.socket = socket;
+        this.context = context;
+        this.settings = settings;
+        this.processor = processor;
+        this.info = new ConnectionInfo(connectionId, settings.name(), settings.securityProtocol(),
+                String.valueOf(socket.remoteAddress()));
+        this.decoder = new FrameDecoder(settings.maxRequestSize(), this::onFrame, this::onViolation);
+    }
+
+    void start(Runnable onClose) {
+        socket.handler(decoder::feed);
+        socket.exceptionHandler(e -> LOG.debugf("connection %s: %s", info.peerAddress(), e.getMessage()));
+        socket.closeHandler(v -> {
+            closed = true;
+            waiting.clear();
+            onClose.run();
+        });
+    }
+
+    private void onViolation(String reason) {
+        LOG.warnf("Closing connection from %s on listener %s: %s", info.peerAddress(), info.listenerName(), reason);
+        close();
+    }
+
+    private void onFrame(Buffer frame) {
+        waiting.add(frame);
+        waitingBytes += frame.length();
+        applyBackpressure();
+        processNext();
+    }
+
+    private void processNext() {
+        if (processing || closed || waiting.isEmpty()) {
+            return;
+        }
+        Buffer frame = waiting.poll();
+        waitingBytes -= frame.length();
+        applyBackpressure();
+        processing = true;
+        processor.process(info, frame).whenComplete((response, error) ->
+                context.runOnContext(v -> onProcessed(response, error)));
+    }
+
+    private void onProcessed(Optional<Buffer> response, Throwable error) {
+        processing = false;
+        if (closed) {
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error.getCause() != null && !(error instanceof CloseConnectionException) ? error.getCause() : error;
+            if (cause instanceof CloseConnectionException) {
+                LOG.warnf("Closing connection from %s on listener %s: %s", info.peerAddress(), info.listenerName(),
+                        cause.getMessage());
+            } else {
+                LOG.errorf(cause, "Closing connection from %s after an unexpected error", info.peerAddress());
+            }
+            close();
+            return;
+        }
+        response.ifPresent(socket::write);
+        processNext();
+    }
+
+    private void applyBackpressure() {
+        boolean full = waiting.size() >= settings.maxQueuedRequests()
+                || (settings.maxQueuedRequestBytes() > 0 && waitingBytes + decoder.bufferedBytes() >= settings.maxQueuedRequestBytes());
+        if (full && !paused) {
+            paused = true;
+            socket.pause();
+        } else if (!full && paused) {
+            paused = false;
+            socket.resume();
+        }
+    }
+
+    void close() {
+        if (!closed) {
+            closed = true;
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.sluice.protocol.handler;
+
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import io.sluice.replica.AppendWatchers;
+import io.sluice.replica.FetchReader;
+import io.sluice.replica.FetchReader.Outcome;
+import io.sluice.replica.FetchReader.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
+import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Fetch: reads every requested partition within the byte limits; when less than
+ * {@code fetch.min.bytes} is available it parks on the partitions until an append or
+ * {@code fetch.max.wait.ms}, without holding a thread.
+ */
+public final class FetchHandler implements ApiHandler<FetchRequestData> {
+    private static final int TOPIC_IDS_SINCE = 13;
+
+    private final FetchReader reader;
+    private final AppendWatchers watchers;
+    private final FetchSessions sessions;
+    private final Executor requestHandlers;
+
+    public FetchHandler(FetchReader reader, AppendWatchers watchers, FetchSessions sessions, Executor requestHandlers) {
+        this.reader = reader;
+        this.watchers = watchers;
+        this.sessions = sessions;
+        this.requestHandlers = requestHandlers;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public short minVersion() {
+        return 4;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 18;
+    }
+
+    @Override
+    public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
+        boolean byId = context.apiVersion() >= TOPIC_IDS_SINCE;
+        FetchSessions.Resolved session;
+        try {
+            session = sessions.resolve(request, byId, this::targetsOf);
+        } catch (FetchSessions.SessionException e) {
+            return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(e.error().code())
+                    .setSessionId(request.sessionId()));
+        }
+        boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        Query query = new Query(session, request.maxBytes(), request.minBytes(), readCommitted, byId,
+                System.currentTimeMillis() + Math.max(0, request.maxWaitMs()));
+        return poll(query);
+    }
+
+    private List<Target> targetsOf(FetchRequestData request, boolean byId) {
+        List<Target> targets = new ArrayList<>();
+        for (FetchTopic topic : request.topics()) {
+            for (FetchPartition p : topic.partitions()) {
+                targets.add(new Target(byId ? null : new TopicPartition(topic.topic(), p.partition()), topic.topicId(),
+                        p.partition(), p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch()));
+            }
+        }
+        return targets;
+    }
+
+    private record Query(FetchSessions.Resolved session, int maxBytes, int minBytes, boolean readCommitted,
+                         boolean byId, long deadlineMs) {}
+
+    private CompletableFuture<FetchResponseData> poll(Query query) {
+        List<Target> targets = query.session().targets();
+        AppendWatchers.Watch watch = watchers.watch(reader.watchablePartitions(targets));
+        Outcome outcome = reader.read(targets, query.maxBytes(), query.readCommitted());
+        long remaining = query.deadlineMs() - System.currentTimeMillis();
+        if (outcome.bytes() >= query.minBytes() || outcome.hasError() || remaining <= 0 || targets.isEmpty()) {
+            watch.cancel();
+            return CompletableFuture.completedFuture(respond(query, outcome));
+        }
+        return watch.await(remaining).thenComposeAsync(appended -> poll(query), requestHandlers);
+    }
+
+    private FetchResponseData respond(Query query, Outcome outcome) {
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
+                .setSessionId(query.session().sessionId());
+        query.session().fill(response, outcome, query.byId(), query.readCommitted());
+        return response;
+    }
+}

@@ -1,0 +1,91 @@
+package io.sluice.protocol.handler;
+
+import io.sluice.log.LogAppendResult;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import io.sluice.replica.Partition;
+import io.sluice.replica.ReplicaManager;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.jboss.logging.Logger;
+
+/**
+ * Produce: each partition's batches are validated and appended by its log; a failure in one
+ * partition answers that partition only. acks=0 sends no answer at all.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final Logger LOG = Logger.getLogger(ProduceHandler.class);
+    private static final int TOPIC_IDS_SINCE = 13;
+
+    private final ReplicaManager replicas;
+
+    public ProduceHandler(ReplicaManager replicas) {
+        this.replicas = replicas;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short minVersion() {
+        return 3;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 13;
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
+        short acks = request.acks();
+        ProduceResponseData response = new ProduceResponseData();
+        boolean byId = context.apiVersion() >= TOPIC_IDS_SINCE;
+        for (TopicProduceData topic : request.topicData()) {
+            TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topic.topicId());
+            for (PartitionProduceData data : topic.partitionData()) {
+                PartitionProduceResponse answer = new PartitionProduceResponse().setIndex(data.index())
+                        .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                if (acks != 0 && acks != 1 && acks != -1) {
+                    topicResponse.partitionResponses().add(answer.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code()));
+                    continue;
+                }
+                Optional<Partition> partition = byId ? replicas.partition(topic.topicId(), data.index())
+                        : replicas.partition(new org.apache.kafka.common.TopicPartition(topic.name(), data.index()));
+                if (partition.isEmpty()) {
+                    Errors error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                    topicResponse.partitionResponses().add(answer.setErrorCode(error.code()));
+                    continue;
+                }
+                topicResponse.partitionResponses().add(append(partition.get(), (MemoryRecords) data.records(), acks, answer));
+            }
+            response.responses().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    }
+
+    private PartitionProduceResponse append(Partition partition, MemoryRecords records, short acks,
+                                            PartitionProduceResponse answer) {
+        try {
+            LogAppendResult result = replicas.appendAsLeader(partition, records == null ? MemoryRecords.EMPTY : records, acks);
+            return answer.setBaseOffset(result.firstOffset())
+                    .setLogAppendTimeMs(result.logAppendTime())
+                    .setLogStartOffset(result.logStartOffset());
+        } catch (ApiException e) {
+            LOG.debugf("Produce to %s rejected: %s", partition.topicPartition(), e.getMessage());
+            return answer.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.sluice.server;
+
+import io.sluice.controller.Controller;
+import io.sluice.log.LogManager;
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.MetadataBackend;
+import io.sluice.network.KafkaListener;
+import io.sluice.network.ListenerSettings;
+import io.sluice.protocol.RequestDispatcher;
+import io.sluice.replica.AppendWatchers;
+import io.sluice.replica.ReplicaManager;
+import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.ListenerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One Sluice node: boots the parts in dependency order (storage, metadata, controller, replicas,
+ * listeners) and stops them in reverse. Plain Java, so tests can run several in one JVM.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final Vertx vertx;
+    private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
+    private final List<KafkaListener> listeners = new ArrayList<>();
+    private BrokerParts parts;
+    private volatile boolean started;
+
+    public Broker(BrokerConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /** Starts every part; blocks until the listeners are bound. Not for an event loop thread. */
+    public synchronized void start() {
+        long t0 = System.nanoTime();
+        parts = BrokerParts.assemble(config);
+        for (ListenerConfig listener : config.listeners()) {
+            if (config.controllerListenerNames().contains(listener.name())) {
+                continue; // the controller listener serves the Raft quorum, which a later issue adds
+            }
+            ListenerSettings settings = new ListenerSettings(listener.name(),
+                    config.securityProtocolFor(listener.name()).name, listener.host(), listener.port(),
+                    config.getInt("socket.request.max.bytes"), config.getLong("queued.max.request.bytes"),
+                    config.getInt("queued.max.requests"), config.getLong("connections.max.idle.ms"));
+            KafkaListener kafkaListener = new KafkaListener(vertx, settings, parts.dispatcher());
+            int port = await(kafkaListener.start());
+            listeners.add(kafkaListener);
+            boundPorts.put(listener.name(), port);
+        }
+        parts.registerSelf(advertisedEndpoints());
+        started = true;
+        LOG.infof("Sluice node %d started in %d ms (cluster %s)", config.nodeId(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), parts.backend().image().clusterId());
+    }
+
+    /** The endpoints clients are told about; a configured port 0 is replaced by the bound port. */
+    private List<BrokerEndpoint> advertisedEndpoints() {
+        List<BrokerEndpoint> endpoints = new ArrayList<>();
+        for (ListenerConfig advertised : config.advertisedListeners()) {
+            Integer bound = boundPorts.get(advertised.name());
+            if (bound == null) {
+                continue;
+            }
+            String host = advertised.bindsAllInterfaces() ? "localhost" : advertised.host();
+            int port = advertised.port() == 0 ? bound : advertised.port();
+            endpoints.add(new BrokerEndpoint(advertised.name(), host, port,
+                    config.securityProtocolFor(advertised.name()).name));
+        }
+        return endpoints;
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    public int boundPort(String listenerName) {
+        Integer port = boundPorts.get(listenerName);
+        if (port == null) {
+            throw new IllegalArgumentException("no listener named " + listenerName);
+        }
+        return port;
+    }
+
+    public BrokerParts parts() {
+        return parts;
+    }
+
+    @Override
+    public synchronized void close() {
+        started = false;
+        for (KafkaListener listener : listeners) {
+            try {
+                await(listener.stop());
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not close a listener cleanly: %s", e.getMessage());
+            }
+        }
+        listeners.clear();
+        if (parts != null) {
+            parts.close();
+            parts = null;
+        }
+        LOG.infof("Sluice node %d stopped", config.nodeId());
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.sluice.server;
+
+import io.sluice.controller.Controller;
+import io.sluice.metadata.MetadataBackend;
+import io.sluice.protocol.HandlerRegistry;
+import io.sluice.protocol.handler.AlterConfigsHandler;
+import io.sluice.protocol.handler.ApiVersionsHandler;
+import io.sluice.protocol.handler.CreatePartitionsHandler;
+import io.sluice.protocol.handler.CreateTopicsHandler;
+import io.sluice.protocol.handler.DeleteTopicsHandler;
+import io.sluice.protocol.handler.DescribeClusterHandler;
+import io.sluice.protocol.handler.DescribeTopicPartitionsHandler;
+import io.sluice.protocol.handler.FetchHandler;
+import io.sluice.protocol.handler.FetchSessions;
+import io.sluice.protocol.handler.IncrementalAlterConfigsHandler;
+import io.sluice.protocol.handler.MetadataHandler;
+import io.sluice.protocol.handler.ProduceHandler;
+import io.sluice.replica.FetchReader;
+import io.sluice.replica.ReplicaManager;
+import io.sluice.server.config.BrokerConfig;
+import java.util.concurrent.Executor;
+
+/** The Kafka APIs this broker serves: one handler per API, registered once at start. */
+final class BrokerApis {
+    /** Kafka's max.incremental.fetch.session.cache.slots default. */
+    private static final int FETCH_SESSION_SLOTS = 1000;
+    private static final long FETCH_SESSION_IDLE_MS = 120_000;
+
+    private BrokerApis() {}
+
+    static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, Controller controller,
+                                    ReplicaManager replicas, Executor requestHandlers) {
+        HandlerRegistry registry = new HandlerRegistry();
+        registry.register(new ApiVersionsHandler(registry))
+                .register(new MetadataHandler(backend::image, controller, config.getBoolean("auto.create.topics.enable")))
+                .register(new DescribeClusterHandler(backend::image))
+                .register(new DescribeTopicPartitionsHandler(backend::image))
+                .register(new CreateTopicsHandler(controller))
+                .register(new DeleteTopicsHandler(controller))
+                .register(new CreatePartitionsHandler(controller))
+                .register(new IncrementalAlterConfigsHandler(controller))
+                .register(new AlterConfigsHandler(controller))
+                .register(new ProduceHandler(replicas))
+                .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
+                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers));
+        return registry;
+    }
+}

@@ -1,0 +1,135 @@
+package io.sluice.server;
+
+import io.sluice.controller.Controller;
+import io.sluice.controller.ControllerSettings;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.MetadataBackend;
+import io.sluice.metadata.TopicImage;
+import io.sluice.metadata.kraft.SingleVoterBackend;
+import io.sluice.protocol.HandlerRegistry;
+import io.sluice.protocol.RequestDispatcher;
+import io.sluice.replica.AppendWatchers;
+import io.sluice.replica.ReplicaManager;
+import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.TopicConfigs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/** The broker's long-lived parts, created in dependency order and closed in reverse. */
+public final class BrokerParts implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BrokerParts.class);
+
+    private final BrokerConfig config;
+    private final LogManager logs;
+    private final MetadataBackend backend;
+    private final Controller controller;
+    private final ReplicaManager replicas;
+    private final ExecutorService requestHandlers;
+    private final ScheduledExecutorService timer;
+    private final RequestDispatcher dispatcher;
+
+    private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
+                        ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
+                        RequestDispatcher dispatcher) {
+        this.config = config;
+        this.logs = logs;
+        this.backend = backend;
+        this.controller = controller;
+        this.replicas = replicas;
+        this.requestHandlers = requestHandlers;
+        this.timer = timer;
+        this.dispatcher = dispatcher;
+    }
+
+    static BrokerParts assemble(BrokerConfig config) {
+        int nodeId = config.nodeId();
+        LogManager logs = LogManagerFactory.open(config);
+        MetadataBackend backend = MetadataBackends.open(config);
+        Controller controller = new Controller(controllerSettings(config), backend,
+                TopicConfigs::validate, config::validateDynamicBrokerConfigs);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
+        AppendWatchers watchers = new AppendWatchers(timer);
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, config),
+                topic -> minInsyncReplicas(topic, config), watchers);
+        backend.addListener(replicas);
+        backend.start();
+        ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
+                daemon("sluice-request-handler"));
+        HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers);
+        RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers);
+        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher);
+    }
+
+    static LogConfig logConfig(TopicImage topic, BrokerConfig config) {
+        return LogConfig.fromMap(TopicConfigs.effective(topic.configs(), config));
+    }
+
+    private static int minInsyncReplicas(TopicImage topic, BrokerConfig config) {
+        String override = topic.configs().get("min.insync.replicas");
+        return override != null ? Integer.parseInt(override) : config.getInt("min.insync.replicas");
+    }
+
+    private static ControllerSettings controllerSettings(BrokerConfig config) {
+        return new ControllerSettings(config.nodeId(), config.getInt("num.partitions"),
+                (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
+    }
+
+    void registerSelf(List<BrokerEndpoint> endpoints) {
+        controller.registerBroker(config.nodeId(), endpoints, config.getString("broker.rack")).join();
+    }
+
+    public MetadataBackend backend() {
+        return backend;
+    }
+
+    public ReplicaManager replicas() {
+        return replicas;
+    }
+
+    public LogManager logs() {
+        return logs;
+    }
+
+    public Controller controller() {
+        return controller;
+    }
+
+    RequestDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        requestHandlers.shutdown();
+        try {
+            if (!requestHandlers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Request handlers still busy after 10 s; stopping them");
+                requestHandlers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        controller.close();
+        backend.close();
+        logs.shutdown();
+    }
+}

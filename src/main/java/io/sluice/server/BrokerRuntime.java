@@ -1,0 +1,33 @@
+package io.sluice.server;
+
+import io.sluice.server.config.BrokerConfig;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+
+/** Holds the broker that runs inside the Quarkus application, for the CLI, health checks and metrics. */
+@ApplicationScoped
+public class BrokerRuntime {
+    @Inject
+    Vertx vertx;
+
+    private volatile Broker broker;
+
+    public void start(BrokerConfig config) {
+        Broker b = new Broker(config, vertx);
+        broker = b;
+        b.start();
+    }
+
+    public Optional<Broker> broker() {
+        return Optional.ofNullable(broker);
+    }
+
+    public void stop() {
+        Broker b = broker;
+        if (b != null) {
+            b.close();
+        }
+    }
+}
