@@ -84,7 +84,8 @@ final class PartitionCreator {
         int additional = request.count() - current;
         int replicationFactor = topic.partitions().get(topic.partitions().firstKey()).replicas().size();
         List<List<Integer>> assignment;
-        if (request.assignments() == null) {
+        // Null on the wire when the client gives none; an empty list means the same.
+        if (request.assignments() == null || request.assignments().isEmpty()) {
             assignment = placer.place(image.brokers().values(), current, additional, replicationFactor);
         } else {
             if (request.assignments().size() != additional) {
