@@ -1,0 +1,174 @@
+package io.sluice.controller;
+
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.MetadataBackend;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataRecords;
+import io.sluice.metadata.proto.MetadataRecord;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+
+/**
+ * The active controller: turns admin requests into metadata records and writes them through the
+ * {@link MetadataBackend}.
+ *
+ * <p>Threading: every operation runs on one daemon thread, {@code sluice-controller}, and the
+ * next operation starts only once the previous one's write has committed, so each decision is
+ * made against an image that already holds every earlier decision (two concurrent creates of one
+ * topic cannot both pass). Callers get a CompletableFuture at once and never block; the fsync
+ * happens on the backend's thread, not this one.
+ *
+ * <p>Request-shaped operations answer per entry with Kafka's error codes; a failing metadata write
+ * turns the entries that would have succeeded into errors naming the cause.
+ */
+public final class Controller implements AutoCloseable {
+    private final MetadataBackend backend;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sluice-controller");
+        t.setDaemon(true);
+        return t;
+    });
+    private final TopicCreator topicCreator;
+    private final TopicDeleter topicDeleter;
+    private final PartitionCreator partitionCreator;
+    private final ConfigChanger configChanger;
+    /** The last queued operation; the next one starts after it. Guarded by {@code this}. */
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    public Controller(ControllerSettings settings, MetadataBackend backend, TopicConfigValidator topicConfigValidator,
+                      BrokerConfigValidator brokerConfigValidator) {
+        this.backend = backend;
+        ReplicaPlacer placer = new ReplicaPlacer(new Random());
+        this.topicCreator = new TopicCreator(settings, topicConfigValidator, placer);
+        this.topicDeleter = new TopicDeleter(settings.deleteTopicEnable());
+        this.partitionCreator = new PartitionCreator(placer);
+        this.configChanger = new ConfigChanger(settings.nodeId(), topicConfigValidator, brokerConfigValidator);
+    }
+
+    public CompletableFuture<CreateTopicsResponseData> createTopics(CreateTopicsRequestData request) {
+        return decide(image -> topicCreator.createTopics(image, request), request.validateOnly());
+    }
+
+    public CompletableFuture<DeleteTopicsResponseData> deleteTopics(DeleteTopicsRequestData request) {
+        return decide(image -> topicDeleter.deleteTopics(image, request), false);
+    }
+
+    public CompletableFuture<CreatePartitionsResponseData> createPartitions(CreatePartitionsRequestData request) {
+        return decide(image -> partitionCreator.createPartitions(image, request), request.validateOnly());
+    }
+
+    public CompletableFuture<IncrementalAlterConfigsResponseData> incrementalAlterConfigs(
+            IncrementalAlterConfigsRequestData request) {
+        return decide(image -> configChanger.incrementalAlterConfigs(image, request), request.validateOnly());
+    }
+
+    public CompletableFuture<AlterConfigsResponseData> alterConfigs(AlterConfigsRequestData request) {
+        return decide(image -> configChanger.alterConfigs(image, request), request.validateOnly());
+    }
+
+    /** Reserves {@code blockSize} producer ids for a broker; completes with the first, once durable. */
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
+        return serially(() -> {
+            if (blockSize <= 0) {
+                throw new InvalidRequestException("Producer id block size must be positive, was " + blockSize);
+            }
+            long first = backend.image().nextProducerId();
+            if (first > Long.MAX_VALUE - blockSize) {
+                throw new UnknownServerException("Exhausted all producer ids.");
+            }
+            return write(List.of(MetadataRecords.producerIds(brokerId, first + blockSize))).thenApply(offset -> first);
+        });
+    }
+
+    /** Registers (or re-registers) a live broker; completes with its broker epoch (the record's offset). */
+    public CompletableFuture<Long> registerBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
+        return serially(() -> write(List.of(
+                MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false))));
+    }
+
+    /** Removes a broker from the cluster metadata (controlled shutdown, decommissioning). */
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return serially(() -> {
+            if (!backend.image().brokers().containsKey(brokerId)) {
+                throw new BrokerIdNotRegisteredException("Broker " + brokerId + " is not registered.");
+            }
+            return write(List.of(MetadataRecords.unregisterBroker(brokerId))).thenApply(offset -> null);
+        });
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+    }
+
+    /** Decides against the current image, then writes unless validating only or nothing changed. */
+    private <R> CompletableFuture<R> decide(Function<MetadataImage, ControllerResult<R>> operation,
+                                            boolean validateOnly) {
+        return serially(() -> {
+            ControllerResult<R> result = operation.apply(backend.image());
+            if (validateOnly || result.records().isEmpty()) {
+                return CompletableFuture.completedFuture(result.response());
+            }
+            return backend.write(result.records()).handleAsync((offset, error) -> {
+                if (error != null) {
+                    result.failSuccesses().accept(writeFailure(error));
+                }
+                return result.response();
+            }, thread);
+        });
+    }
+
+    private CompletableFuture<Long> write(List<MetadataRecord> records) {
+        return backend.write(records).exceptionallyCompose(error -> {
+            ApiError failure = writeFailure(error);
+            return CompletableFuture.failedFuture(failure.exception());
+        });
+    }
+
+    private static ApiError writeFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException api) {
+            return ApiError.fromThrowable(api);
+        }
+        return new ApiError(Errors.UNKNOWN_SERVER_ERROR, "The metadata write failed: " + cause);
+    }
+
+    /**
+     * Queues the operation behind every earlier one. It runs on the controller thread once the
+     * previous operation's future (including its write) completed, whatever its outcome.
+     */
+    private synchronized <T> CompletableFuture<T> serially(Supplier<CompletableFuture<T>> operation) {
+        CompletableFuture<T> result = tail.handle((ignored, error) -> null).thenComposeAsync(ignored -> {
+            if (!backend.isActiveController()) {
+                throw new NotControllerException("This node is not the active controller.");
+            }
+            return operation.get();
+        }, thread);
+        tail = result;
+        return result;
+    }
+}

@@ -1,0 +1,13 @@
+package io.sluice.controller;
+
+/**
+ * What the controller needs from the broker configuration, so it does not depend on the config
+ * class itself.
+ *
+ * @param nodeId this node's id (broker-level config changes may name it)
+ * @param numPartitions {@code num.partitions}: partitions of a topic created with -1
+ * @param defaultReplicationFactor {@code default.replication.factor}: replicas when created with -1
+ * @param deleteTopicEnable {@code delete.topic.enable}
+ */
+public record ControllerSettings(int nodeId, int numPartitions, short defaultReplicationFactor,
+                                 boolean deleteTopicEnable) {}

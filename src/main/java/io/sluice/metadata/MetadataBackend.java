@@ -1,0 +1,36 @@
+package io.sluice.metadata;
+
+import io.sluice.metadata.proto.MetadataRecord;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where cluster metadata lives: the seam the Raft and ZooKeeper backends both implement. Callers
+ * see records go in and {@link MetadataImage}s come out; nothing else about the backend leaks.
+ */
+public interface MetadataBackend extends AutoCloseable {
+    /** Replays the durable state and publishes the resulting image to the listeners. */
+    void start();
+
+    /** The latest published image; safe to call from any thread. */
+    MetadataImage image();
+
+    /**
+     * Registers a listener for every later image change, in order. A listener added after start
+     * is first told {@code (empty, current)} so it never has to ask for the state it missed.
+     */
+    void addListener(MetadataListener listener);
+
+    /**
+     * Appends the records as one atomic batch, makes them durable, applies them to the image and
+     * publishes it to every listener, and only then completes with the offset of the last record.
+     * A batch that does not replay onto the current image fails and is not written.
+     */
+    CompletableFuture<Long> write(List<MetadataRecord> records);
+
+    /** Whether this node may write now (it is the active controller). */
+    boolean isActiveController();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,84 @@
+package io.sluice.metadata.kraft;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The {@code meta.properties} file that marks a formatted storage directory, in Kafka's format
+ * (java Properties with {@code cluster.id}, {@code node.id}, {@code version=1}) so Kafka's tools
+ * and operators read it as they would Kafka's own.
+ */
+public record MetaProperties(String clusterId, int nodeId) {
+    public static final String FILE_NAME = "meta.properties";
+    private static final String VERSION = "1";
+
+    public static Optional<MetaProperties> read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+        String version = props.getProperty("version");
+        String clusterId = props.getProperty("cluster.id");
+        String nodeId = props.getProperty("node.id");
+        if (!VERSION.equals(version) || clusterId == null || nodeId == null) {
+            throw new IllegalStateException(file + " is not a version 1 meta.properties with cluster.id and node.id: "
+                    + props);
+        }
+        try {
+            return Optional.of(new MetaProperties(clusterId, Integer.parseInt(nodeId.trim())));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(file + " has a non-numeric node.id '" + nodeId + "'", e);
+        }
+    }
+
+    /** Writes the file durably: a crash leaves either no file or a whole one, never half of one. */
+    public void write(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        Properties props = new Properties();
+        props.setProperty("cluster.id", clusterId);
+        props.setProperty("node.id", Integer.toString(nodeId));
+        props.setProperty("version", VERSION);
+        try {
+            Files.createDirectories(dir);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                props.store(out, null);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Fsync.directory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /** Refuses to run on storage formatted for another cluster or node, naming both values. */
+    public void requireSame(MetaProperties expected, Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!clusterId.equals(expected.clusterId)) {
+            throw new IllegalStateException("Cluster id mismatch: " + file + " has cluster.id " + clusterId
+                    + " but this node expects " + expected.clusterId);
+        }
+        if (nodeId != expected.nodeId) {
+            throw new IllegalStateException("Node id mismatch: " + file + " has node.id " + nodeId
+                    + " but this node is configured with node.id " + expected.nodeId);
+        }
+    }
+}
