@@ -73,11 +73,6 @@ public record LogConfig(
         return cleanupPolicy.contains(DELETE);
     }
 
-    public LogConfig withSegmentBytes(int bytes) {
-        return new LogConfig(bytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, segmentIndexBytes, maxMessageBytes, messageTimestampType, fileDeleteDelayMs, cleanupPolicy);
-    }
-
     private static long longOf(Map<String, ?> props, String key, long dflt) {
         Object v = props.get(key);
         if (v == null) return dflt;

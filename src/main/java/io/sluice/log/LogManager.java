@@ -128,7 +128,8 @@ public final class LogManager {
         return logs.computeIfAbsent(tp, key -> {
             Path dir = leastLoadedDir();
             logDirOf.put(key, dir);
-            return PartitionLog.open(dir.resolve(key.topic() + "-" + key.partition()), key, config, true, clock, scheduler);
+            // A directory left from before loadAll is trusted only if its log dir was shut down cleanly.
+            return PartitionLog.open(dir.resolve(key.topic() + "-" + key.partition()), key, config, cleanShutdown.get(dir), clock, scheduler);
         });
     }
 

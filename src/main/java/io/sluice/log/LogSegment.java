@@ -88,10 +88,6 @@ final class LogSegment {
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
-    boolean isExpiredForRoll(long nowMs, LogConfig config) {
-        return size() > 0 && rollBaseMs >= 0 && nowMs - rollBaseMs > config.segmentMs();
-    }
-
     /** Appends batches whose offsets are already assigned. */
     void append(MemoryRecords records, long nowMs) throws IOException {
         if (rollBaseMs < 0) rollBaseMs = nowMs;

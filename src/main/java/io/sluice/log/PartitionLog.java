@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -259,10 +258,6 @@ public final class PartitionLog implements AutoCloseable {
         return logEndOffset;
     }
 
-    public long recoveryPoint() {
-        return recoveryPoint;
-    }
-
     public long sizeInBytes() {
         long total = 0;
         for (LogSegment s : segments.values()) total += s.size();
@@ -492,9 +487,5 @@ public final class PartitionLog implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    List<LogSegment> segmentsForTest() {
-        return List.copyOf(segments.values());
     }
 }
