@@ -1,0 +1,261 @@
+package io.sluice.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
+import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+
+/**
+ * One {@code .log} file with its {@code .index} and {@code .timeindex}. Appends, truncation and recovery come from the
+ * partition's single writer; reads may run concurrently and see only whole batches, because FileRecords publishes its
+ * size after the bytes are written.
+ */
+final class LogSegment {
+    final long baseOffset;
+    private final FileRecords log;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private int bytesSinceLastIndexEntry;
+    private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    private volatile long offsetOfMaxTimestamp;
+    /** Wall-clock time of the first append since this segment was created or loaded; drives segment.ms. */
+    private long rollBaseMs = -1;
+
+    private LogSegment(Path dir, long baseOffset, int indexIntervalBytes) throws IOException {
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.log = FileRecords.open(LogFiles.log(dir, baseOffset).toFile());
+        this.offsetIndex = new OffsetIndex(LogFiles.index(dir, baseOffset), baseOffset);
+        this.timeIndex = new TimeIndex(LogFiles.timeIndex(dir, baseOffset), baseOffset);
+        this.offsetOfMaxTimestamp = baseOffset;
+    }
+
+    /** A new, empty active segment with preallocated indexes. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
+        Files.deleteIfExists(LogFiles.index(dir, baseOffset));
+        Files.deleteIfExists(LogFiles.timeIndex(dir, baseOffset));
+        LogSegment s = new LogSegment(dir, baseOffset, config.indexIntervalBytes());
+        s.makeActive(config);
+        return s;
+    }
+
+    /** Opens existing files as they are; the caller checks {@link #indexesConsistent} or runs {@link #recover}. */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+        LogSegment s = new LogSegment(dir, baseOffset, config.indexIntervalBytes());
+        TimeIndex.Entry last = s.timeIndex.lastEntry();
+        s.maxTimestamp = last.timestamp();
+        s.offsetOfMaxTimestamp = last.offset();
+        return s;
+    }
+
+    void makeActive(LogConfig config) throws IOException {
+        offsetIndex.resize(config.segmentIndexBytes());
+        timeIndex.resize(config.segmentIndexBytes());
+    }
+
+    /** Called on roll and close: records the final max timestamp in the time index, then trims both indexes. */
+    void makeInactive() throws IOException {
+        if (maxTimestamp != RecordBatch.NO_TIMESTAMP) {
+            if (timeIndex.isFull()) timeIndex.resize(timeIndex.entries() * TimeIndex.ENTRY_SIZE + TimeIndex.ENTRY_SIZE);
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    int size() {
+        return log.sizeInBytes();
+    }
+
+    /** True when appending would overflow the segment: size, age, index room or a relative offset past int32. */
+    boolean shouldRoll(int bytes, int batches, long lastOffset, long nowMs, LogConfig config) {
+        if (size() == 0) return false;
+        return size() > config.segmentBytes() - bytes
+                || (rollBaseMs >= 0 && nowMs - rollBaseMs > config.segmentMs())
+                || offsetIndex.entriesRemaining() < batches
+                || timeIndex.entriesRemaining() < batches
+                || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /** Appends batches whose offsets are already assigned. */
+    void append(MemoryRecords records, long nowMs) throws IOException {
+        if (rollBaseMs < 0) rollBaseMs = nowMs;
+        int position = log.sizeInBytes();
+        log.append(records);
+        for (RecordBatch batch : records.batches()) {
+            indexBatch(batch, position);
+            position += batch.sizeInBytes();
+        }
+    }
+
+    /** Index bookkeeping for one batch at a file position: an offset entry every index.interval.bytes, as Kafka does. */
+    private void indexBatch(RecordBatch batch, int position) {
+        if (batch.maxTimestamp() > maxTimestamp) {
+            maxTimestamp = batch.maxTimestamp();
+            offsetOfMaxTimestamp = batch.lastOffset();
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(batch.lastOffset(), position);
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batch.sizeInBytes();
+    }
+
+    /** Position of the first batch whose last offset is >= offset, or null if the segment ends before it. */
+    LogOffsetPosition translateOffset(long offset) {
+        return log.searchForOffsetFromPosition(offset, offsetIndex.lookup(offset).position());
+    }
+
+    /**
+     * Whole batches starting with the one that holds fetchOffset, all ending below limitOffset, at most maxBytes
+     * (or the first batch alone if minOneMessage and it is larger). Null if no batch here reaches fetchOffset.
+     */
+    Records read(long fetchOffset, int maxBytes, long limitOffset, boolean minOneMessage) {
+        LogOffsetPosition start = translateOffset(fetchOffset);
+        if (start == null) return null;
+        int bytes = 0;
+        for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
+            if (batch.lastOffset() >= limitOffset) break;
+            int size = batch.sizeInBytes();
+            if ((long) bytes + size > maxBytes) {
+                if (bytes == 0 && minOneMessage) bytes = size;
+                break;
+            }
+            bytes += size;
+        }
+        return log.slice(start.position, bytes);
+    }
+
+    /** Batches from the one holding offset to the end of the segment. */
+    Iterable<FileChannelRecordBatch> batchesFrom(long offset) {
+        LogOffsetPosition pos = translateOffset(offset);
+        return pos == null ? java.util.List.of() : log.batchesFrom(pos.position);
+    }
+
+    /** Offset after the last batch, found by scanning from the last index entry. */
+    long readNextOffset() {
+        long next = baseOffset;
+        for (FileChannelRecordBatch batch : log.batchesFrom(offsetIndex.lastEntry().position())) next = batch.nextOffset();
+        return next;
+    }
+
+    boolean indexesConsistent() {
+        return offsetIndex.isConsistent(size()) && timeIndex.isConsistent(readNextOffset());
+    }
+
+    /**
+     * Validates every batch from the start (length within the file, magic v2, CRC, increasing offsets), truncates
+     * the file at the first bad one and rebuilds both indexes. Returns the number of bytes truncated.
+     */
+    int recover(LogConfig config) throws IOException {
+        makeActive(config);
+        offsetIndex.truncateToEntries(0);
+        timeIndex.truncateToEntries(0);
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = baseOffset;
+        bytesSinceLastIndexEntry = 0;
+        int fileSize = log.sizeInBytes();
+        int position = 0;
+        long nextOffset = baseOffset;
+        ByteBuffer header = ByteBuffer.allocate(Records.LOG_OVERHEAD);
+        while (fileSize - position >= Records.LOG_OVERHEAD) {
+            header.clear();
+            log.readInto(header, position);
+            int length = header.getInt(Records.SIZE_OFFSET);
+            if (length < DefaultRecordBatch.RECORD_BATCH_OVERHEAD - Records.LOG_OVERHEAD
+                    || length > fileSize - position - Records.LOG_OVERHEAD) break;
+            ByteBuffer buf = ByteBuffer.allocate(Records.LOG_OVERHEAD + length);
+            log.readInto(buf, position);
+            if (buf.get(Records.MAGIC_OFFSET) != RecordBatch.MAGIC_VALUE_V2) break;
+            RecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
+            if (!batch.isValid() || batch.baseOffset() < nextOffset) break;
+            indexBatch(batch, position);
+            nextOffset = batch.nextOffset();
+            position += batch.sizeInBytes();
+        }
+        int truncated = fileSize - position;
+        if (truncated > 0) log.truncateTo(position);
+        return truncated;
+    }
+
+    /** Removes every batch that ends at or after offset; returns the new next offset of this segment. */
+    long truncateTo(long offset) throws IOException {
+        LogOffsetPosition pos = translateOffset(offset);
+        if (pos != null) {
+            offsetIndex.truncateTo(pos.offset);
+            timeIndex.truncateTo(pos.offset);
+            log.truncateTo(pos.position);
+            TimeIndex.Entry last = timeIndex.lastEntry();
+            maxTimestamp = last.timestamp();
+            offsetOfMaxTimestamp = last.offset();
+            // Re-derive the max timestamp from the batches after the last time index entry.
+            for (FileChannelRecordBatch batch : log.batchesFrom(offsetIndex.lastEntry().position())) {
+                if (batch.maxTimestamp() > maxTimestamp) {
+                    maxTimestamp = batch.maxTimestamp();
+                    offsetOfMaxTimestamp = batch.lastOffset();
+                }
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        if (size() == 0) rollBaseMs = -1;
+        return readNextOffset();
+    }
+
+    /** The first record at or after startingOffset with timestamp >= target, if this segment has one. */
+    Optional<TimestampAndOffset> findOffsetByTimestamp(long target, long startingOffset) {
+        if (maxTimestamp < target) return Optional.empty();
+        TimeIndex.Entry below = timeIndex.lookupBelow(target);
+        int position = offsetIndex.lookup(Math.max(below.offset(), startingOffset)).position();
+        return Optional.ofNullable(log.searchForTimestamp(target, position, startingOffset, Integer.MAX_VALUE));
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    /** The largest timestamp, or the file's modification time for a segment without timestamps (Kafka's rule). */
+    long largestTimestampForRetention() throws IOException {
+        return maxTimestamp != RecordBatch.NO_TIMESTAMP ? maxTimestamp : Files.getLastModifiedTime(log.file().toPath()).toMillis();
+    }
+
+    void flush() throws IOException {
+        log.flush();
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames the files with a .deleted suffix; the channel and mappings stay usable for readers in flight. */
+    void renameForDeletion() throws IOException {
+        log.renameTo(new java.io.File(log.file().getPath() + LogFiles.DELETED));
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + LogFiles.DELETED));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + LogFiles.DELETED));
+    }
+
+    void closeAndDeleteFiles() throws IOException {
+        log.close();
+        Files.deleteIfExists(log.file().toPath());
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    void close() throws IOException {
+        log.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(baseOffset=" + baseOffset + ", size=" + size() + ")";
+    }
+}
