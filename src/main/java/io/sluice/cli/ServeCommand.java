@@ -37,10 +37,6 @@ public class ServeCommand implements Callable<Integer> {
         BrokerConfig config;
         try {
             Map<String, String> props = ConfigLoader.load(Optional.ofNullable(propertiesFile), System.getenv());
-            if (propertiesFile == null && props.isEmpty()) {
-                // Like Kafka's container image: the embedded default applies only when nothing is configured.
-                props = ConfigLoader.singleNodeDefaults();
-            }
             config = BrokerConfig.fromProperties(props);
         } catch (ConfigException e) {
             LOG.errorf("Invalid configuration: %s", e.getMessage());

@@ -13,6 +13,7 @@ import io.sluice.protocol.RequestDispatcher;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.ConfigDescriber;
 import io.sluice.server.config.TopicConfigs;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,21 +53,35 @@ public final class BrokerParts implements AutoCloseable {
 
     static BrokerParts assemble(BrokerConfig config) {
         int nodeId = config.nodeId();
-        LogManager logs = LogManagerFactory.open(config);
         MetadataBackend backend = MetadataBackends.open(config);
+        backend.start();
+        LogManager logs = LogManagerFactory.create(config);
+        logs.loadAll(tp -> backend.image().topic(tp.topic()).map(t -> logConfig(t, config))
+                .orElseGet(() -> LogConfig.fromMap(TopicConfigs.effective(Map.of(), config))));
         Controller controller = new Controller(controllerSettings(config), backend,
-                TopicConfigs::validate, config::validateDynamicBrokerConfigs);
+                TopicConfigs::validate, ConfigDescriber::validateBrokerDynamic);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, config),
                 topic -> minInsyncReplicas(topic, config), watchers);
         backend.addListener(replicas);
-        backend.start();
+        deleteStrayLogs(logs, replicas);
+        logs.startup();
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
         HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers);
         return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher);
+    }
+
+    /** Logs on disk for partitions the metadata no longer places here (deleted while we were down). */
+    private static void deleteStrayLogs(LogManager logs, ReplicaManager replicas) {
+        for (var log : List.copyOf(logs.logs())) {
+            if (replicas.partition(log.topicPartition()).isEmpty()) {
+                LOG.infof("Deleting stray log %s: its topic no longer exists", log.topicPartition());
+                logs.delete(log.topicPartition());
+            }
+        }
     }
 
     static LogConfig logConfig(TopicImage topic, BrokerConfig config) {
