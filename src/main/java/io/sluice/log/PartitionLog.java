@@ -466,6 +466,11 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /** The partition's directory inside its log dir. */
+    public Path directory() {
+        return dir;
+    }
+
     /** Closes the log and removes its directory. */
     public void delete() {
         close();

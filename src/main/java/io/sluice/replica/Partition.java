@@ -57,7 +57,7 @@ public final class Partition {
         log.updateConfig(config);
     }
 
-    boolean isLeader(int nodeId) {
+    public boolean isLeader(int nodeId) {
         return state.leader() == nodeId;
     }
 

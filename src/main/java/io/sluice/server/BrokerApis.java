@@ -3,7 +3,17 @@ package io.sluice.server;
 import io.sluice.controller.Controller;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.protocol.HandlerRegistry;
+import io.sluice.coordinator.txn.ProducerIdManager;
 import io.sluice.protocol.handler.AlterConfigsHandler;
+import io.sluice.protocol.handler.DeleteRecordsHandler;
+import io.sluice.protocol.handler.DescribeConfigsHandler;
+import io.sluice.protocol.handler.DescribeLogDirsHandler;
+import io.sluice.protocol.handler.InitProducerIdHandler;
+import io.sluice.protocol.handler.ListOffsetsHandler;
+import io.sluice.protocol.handler.ListPartitionReassignmentsHandler;
+import io.sluice.protocol.handler.OffsetForLeaderEpochHandler;
+import io.sluice.replica.OffsetLookup;
+import java.nio.file.Path;
 import io.sluice.protocol.handler.ApiVersionsHandler;
 import io.sluice.protocol.handler.CreatePartitionsHandler;
 import io.sluice.protocol.handler.CreateTopicsHandler;
@@ -40,7 +50,15 @@ final class BrokerApis {
                 .register(new CreatePartitionsHandler(controller))
                 .register(new IncrementalAlterConfigsHandler(controller))
                 .register(new AlterConfigsHandler(controller))
+                .register(new DescribeConfigsHandler(backend::image, config))
+                .register(new ListPartitionReassignmentsHandler())
+                .register(new InitProducerIdHandler(new ProducerIdManager(
+                        size -> controller.allocateProducerIds(config.nodeId(), size))))
                 .register(new ProduceHandler(replicas))
+                .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
+                .register(new OffsetForLeaderEpochHandler(replicas))
+                .register(new DeleteRecordsHandler(replicas))
+                .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
                         new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers));
         return registry;

@@ -1,0 +1,53 @@
+package io.sluice.protocol.handler;
+
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import io.sluice.replica.OffsetLookup;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** ListOffsets: earliest, latest, max timestamp and by-timestamp lookups, each partition on its own. */
+public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
+    private final OffsetLookup lookup;
+
+    public ListOffsetsHandler(OffsetLookup lookup) {
+        this.lookup = lookup;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.LIST_OFFSETS;
+    }
+
+    @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 11;
+    }
+
+    @Override
+    public CompletableFuture<ListOffsetsResponseData> handle(RequestContext context, ListOffsetsRequestData request) {
+        boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        ListOffsetsResponseData response = new ListOffsetsResponseData();
+        for (ListOffsetsTopic topic : request.topics()) {
+            ListOffsetsTopicResponse out = new ListOffsetsTopicResponse().setName(topic.name());
+            for (ListOffsetsPartition p : topic.partitions()) {
+                out.partitions().add(lookup.lookup(new TopicPartition(topic.name(), p.partitionIndex()),
+                        p.timestamp(), p.currentLeaderEpoch(), readCommitted));
+            }
+            response.topics().add(out);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}
