@@ -46,6 +46,9 @@ class ProduceFetchEndToEndTest {
                 assertInstanceOf(TopicExistsException.class, again.getCause());
                 TopicDescription d = admin.describeTopics(List.of("orders")).allTopicNames().get().get("orders");
                 assertEquals(3, d.partitions().size());
+                TopicDescription byId = admin.describeTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(
+                        List.of(d.topicId()))).allTopicIds().get().get(d.topicId());
+                assertEquals("orders", byId.name());
             }
             List<RecordMetadata> acked = produce(broker, "orders", 300);
             assertEquals(300, acked.size());

@@ -108,7 +108,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     }
 
     private MetadataResponseTopic describeRequested(MetadataRequestTopic requested, MetadataImage current) {
-        if (requested.name() == null) {
+        if (requested.name() == null || (requested.name().isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()))) {
             Uuid id = requested.topicId();
             return current.topic(id).map(this::describe).orElseGet(() -> new MetadataResponseTopic()
                     .setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
