@@ -3,6 +3,7 @@ package io.sluice.network;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -74,7 +75,7 @@ final class KafkaConnection {
                 context.runOnContext(v -> onProcessed(response, error)));
     }
 
-    private void onProcessed(Optional<Buffer> response, Throwable error) {
+    private void onProcessed(Optional<ResponseFrame> response, Throwable error) {
         processing = false;
         if (closed) {
             return;
@@ -90,8 +91,18 @@ final class KafkaConnection {
             close();
             return;
         }
-        response.ifPresent(socket::write);
+        response.ifPresent(this::write);
         processNext();
+    }
+
+    private void write(ResponseFrame frame) {
+        for (ResponseFrame.Part part : frame.parts()) {
+            if (part instanceof ResponseFrame.Bytes bytes) {
+                socket.write(bytes.buffer());
+            } else if (part instanceof ResponseFrame.FileRegion region) {
+                ((NetSocketInternal) socket).writeMessage(new SharedFileRegion(region));
+            }
+        }
     }
 
     private void applyBackpressure() {

@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 public interface RequestProcessor {
     /**
      * Processes one request frame (without its size prefix). Completes with the response frame
-     * (size prefix included), with empty when the request takes no response (produce with acks=0),
+     * (size prefix included; file regions only when the connection allows zero-copy), with empty when the request takes no response (produce with acks=0),
      * or exceptionally with {@link CloseConnectionException} when the connection must be closed.
      * Must not block the calling event loop.
      */
-    CompletableFuture<Optional<Buffer>> process(ConnectionInfo connection, Buffer frame);
+    CompletableFuture<Optional<ResponseFrame>> process(ConnectionInfo connection, Buffer frame);
 }

@@ -3,6 +3,7 @@ package io.sluice.protocol;
 import io.sluice.network.CloseConnectionException;
 import io.sluice.network.ConnectionInfo;
 import io.sluice.network.RequestProcessor;
+import io.sluice.network.ResponseFrame;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -37,12 +38,12 @@ public final class RequestDispatcher implements RequestProcessor {
     }
 
     @Override
-    public CompletableFuture<Optional<Buffer>> process(ConnectionInfo connection, Buffer frame) {
+    public CompletableFuture<Optional<ResponseFrame>> process(ConnectionInfo connection, Buffer frame) {
         return CompletableFuture.supplyAsync(() -> frame.getByteBuf().nioBuffer(), requestHandlers)
                 .thenCompose(buffer -> dispatch(connection, buffer));
     }
 
-    private CompletableFuture<Optional<Buffer>> dispatch(ConnectionInfo connection, ByteBuffer buffer) {
+    private CompletableFuture<Optional<ResponseFrame>> dispatch(ConnectionInfo connection, ByteBuffer buffer) {
         short apiKeyId = buffer.getShort(0);
         short version = buffer.getShort(2);
         int correlationId = buffer.getInt(4);
@@ -70,9 +71,10 @@ public final class RequestDispatcher implements RequestProcessor {
         RequestContext context = new RequestContext(header, connection);
         return invoke(handler, context, request)
                 .exceptionally(error -> errorResponse(request, context, error))
-                .thenApplyAsync(body -> body == null ? Optional.<Buffer>empty()
+                .thenApplyAsync(body -> body == null ? Optional.<ResponseFrame>empty()
                         : Optional.of(ResponseSerializer.serialize(correlationId,
-                                apiKey.responseHeaderVersion(version), body, version)), requestHandlers);
+                                apiKey.responseHeaderVersion(version), body, version, connection.zeroCopy())),
+                        requestHandlers);
     }
 
     @SuppressWarnings("unchecked")
@@ -102,10 +104,10 @@ public final class RequestDispatcher implements RequestProcessor {
      * KIP-511: a client that speaks a newer ApiVersions than we do gets a v0 answer with
      * UNSUPPORTED_VERSION and our ranges, and retries with a version we support.
      */
-    private Buffer unsupportedApiVersionsAnswer(int correlationId) {
+    private ResponseFrame unsupportedApiVersionsAnswer(int correlationId) {
         ApiVersionsResponseData body = new ApiVersionsResponseData()
                 .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
                 .setApiKeys(registry.apiVersions());
-        return ResponseSerializer.serialize(correlationId, (short) 0, body, (short) 0);
+        return ResponseSerializer.serialize(correlationId, (short) 0, body, (short) 0, false);
     }
 }

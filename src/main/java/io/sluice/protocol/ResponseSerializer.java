@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import io.sluice.network.ResponseFrame;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -14,16 +17,17 @@ import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
- * Turns a response message into the bytes of one frame (size prefix included). Record sets held
- * as file slices are read straight from the segment file into the frame.
+ * Turns a response message into one frame (size prefix included). Record sets held as file slices
+ * become file regions sent by the kernel (zero-copy) where the connection allows it, and are
+ * otherwise read from the segment file into the frame.
  */
 final class ResponseSerializer {
     private ResponseSerializer() {}
 
-    static Buffer serialize(int correlationId, short headerVersion, ApiMessage body, short version) {
+    static ResponseFrame serialize(int correlationId, short headerVersion, ApiMessage body, short version,
+                                   boolean zeroCopy) {
         Send send = SendBuilder.buildResponseSend(new ResponseHeader(correlationId, headerVersion), body, version);
-        ByteBuf out = Unpooled.buffer((int) send.size());
-        FrameChannel channel = new FrameChannel(out);
+        FrameChannel channel = new FrameChannel(zeroCopy);
         try {
             while (!send.completed()) {
                 send.writeTo(channel);
@@ -31,15 +35,29 @@ final class ResponseSerializer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read records for the response", e);
         }
-        return Buffer.buffer(out);
+        return channel.frame();
     }
 
-    /** A channel that appends everything written to it to one growing buffer. */
+    /** Collects what a Send writes: in-memory bytes, and file regions kept as references or copied. */
     private static final class FrameChannel implements TransferableChannel {
-        private final ByteBuf out;
+        private final boolean zeroCopy;
+        private final List<ResponseFrame.Part> parts = new ArrayList<>();
+        private ByteBuf out = Unpooled.buffer();
 
-        FrameChannel(ByteBuf out) {
-            this.out = out;
+        FrameChannel(boolean zeroCopy) {
+            this.zeroCopy = zeroCopy;
+        }
+
+        ResponseFrame frame() {
+            flushBytes();
+            return new ResponseFrame(parts);
+        }
+
+        private void flushBytes() {
+            if (out.readableBytes() > 0) {
+                parts.add(new ResponseFrame.Bytes(Buffer.buffer(out)));
+                out = Unpooled.buffer();
+            }
         }
 
         @Override
@@ -49,6 +67,11 @@ final class ResponseSerializer {
 
         @Override
         public long transferFrom(FileChannel fileChannel, long position, long count) throws IOException {
+            if (zeroCopy) {
+                flushBytes();
+                parts.add(new ResponseFrame.FileRegion(fileChannel, position, count));
+                return count;
+            }
             long done = 0;
             while (done < count) {
                 int read = out.writeBytes(fileChannel, position + done, (int) (count - done));
