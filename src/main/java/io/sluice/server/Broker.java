@@ -80,6 +80,10 @@ public final class Broker implements AutoCloseable {
         return endpoints;
     }
 
+    public int nodeId() {
+        return config.nodeId();
+    }
+
     public boolean isStarted() {
         return started;
     }

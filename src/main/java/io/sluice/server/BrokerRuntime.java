@@ -14,6 +14,11 @@ public class BrokerRuntime {
 
     private volatile Broker broker;
 
+    /** For code that runs the broker outside CDI (tests). */
+    public void setVertx(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
     public void start(BrokerConfig config) {
         Broker b = new Broker(config, vertx);
         broker = b;
@@ -28,6 +33,7 @@ public class BrokerRuntime {
         Broker b = broker;
         if (b != null) {
             b.close();
+            broker = null;
         }
     }
 }
