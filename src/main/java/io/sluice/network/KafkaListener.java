@@ -1,5 +1,7 @@
 package io.sluice.network;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -21,10 +23,11 @@ public final class KafkaListener {
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile NetServer server;
 
-    public KafkaListener(Vertx vertx, ListenerSettings settings, RequestProcessor processor) {
+    public KafkaListener(Vertx vertx, ListenerSettings settings, RequestProcessor processor, MeterRegistry meters) {
         this.vertx = vertx;
         this.settings = settings;
         this.processor = processor;
+        Gauge.builder("sluice.connections", connections, Set::size).tag("listener", settings.name()).register(meters);
     }
 
     /** Binds the port; completes with the bound port (useful when the configured port is 0). */

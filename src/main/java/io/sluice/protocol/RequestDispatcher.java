@@ -31,10 +31,12 @@ public final class RequestDispatcher implements RequestProcessor {
 
     private final HandlerRegistry registry;
     private final Executor requestHandlers;
+    private final RequestMetrics metrics;
 
-    public RequestDispatcher(HandlerRegistry registry, Executor requestHandlers) {
+    public RequestDispatcher(HandlerRegistry registry, Executor requestHandlers, RequestMetrics metrics) {
         this.registry = registry;
         this.requestHandlers = requestHandlers;
+        this.metrics = metrics;
     }
 
     @Override
@@ -69,8 +71,13 @@ public final class RequestDispatcher implements RequestProcessor {
             throw new CloseConnectionException("malformed " + apiKey + " v" + version + " request: " + e.getMessage());
         }
         RequestContext context = new RequestContext(header, connection);
+        long startNanos = System.nanoTime();
         return invoke(handler, context, request)
-                .exceptionally(error -> errorResponse(request, context, error))
+                .exceptionally(error -> {
+                    metrics.failed(apiKey);
+                    return errorResponse(request, context, error);
+                })
+                .whenComplete((body, error) -> metrics.completed(apiKey, System.nanoTime() - startNanos))
                 .thenApplyAsync(body -> body == null ? Optional.<ResponseFrame>empty()
                         : Optional.of(ResponseSerializer.serialize(correlationId,
                                 apiKey.responseHeaderVersion(version), body, version, connection.zeroCopy())),

@@ -86,6 +86,7 @@ public final class FetchReader {
             Records records = target.fetchOffset() >= upper && target.fetchOffset() <= partition.log().logEndOffset()
                     ? MemoryRecords.EMPTY
                     : partition.read(target.fetchOffset(), maxBytes, upper, minOneMessage);
+            replicas.topicMetrics().fetched(name, records.sizeInBytes());
             return new PartitionResult(target, Errors.NONE, name, hwm, lso, partition.log().logStartOffset(), records);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),

@@ -23,7 +23,7 @@ public final class Partition {
     private volatile LeaderState state;
 
     /** The replication facts taken from the latest metadata image. */
-    record LeaderState(int leader, int leaderEpoch, int isrSize, int minInsyncReplicas) {}
+    record LeaderState(int leader, int leaderEpoch, int isrSize, int replicaCount, int minInsyncReplicas) {}
 
     Partition(TopicPartition topicPartition, Uuid topicId, PartitionLog log, LeaderState state) {
         this.topicPartition = topicPartition;
@@ -55,6 +55,12 @@ public final class Partition {
     void update(LeaderState next, LogConfig config) {
         state = next;
         log.updateConfig(config);
+    }
+
+    /** Fewer replicas in sync than assigned (Kafka's under-replicated partition). */
+    public boolean isUnderReplicated() {
+        LeaderState current = state;
+        return current.isrSize() < current.replicaCount();
     }
 
     public boolean isLeader(int nodeId) {

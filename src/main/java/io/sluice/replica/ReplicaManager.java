@@ -7,6 +7,7 @@ import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -33,16 +34,25 @@ public final class ReplicaManager implements MetadataListener {
     private final Function<TopicImage, LogConfig> logConfigFor;
     private final ToIntFunction<TopicImage> minInsyncReplicasFor;
     private final AppendWatchers watchers;
+    private final TopicMetrics topicMetrics;
+    private final PartitionGauges gauges;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
 
     public ReplicaManager(int nodeId, LogManager logs, Function<TopicImage, LogConfig> logConfigFor,
-                          ToIntFunction<TopicImage> minInsyncReplicasFor, AppendWatchers watchers) {
+                          ToIntFunction<TopicImage> minInsyncReplicasFor, AppendWatchers watchers,
+                          MeterRegistry meters) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.logConfigFor = logConfigFor;
         this.minInsyncReplicasFor = minInsyncReplicasFor;
         this.watchers = watchers;
+        this.topicMetrics = new TopicMetrics(meters);
+        this.gauges = new PartitionGauges(meters, this);
+    }
+
+    public TopicMetrics topicMetrics() {
+        return topicMetrics;
     }
 
     public int nodeId() {
@@ -70,6 +80,9 @@ public final class ReplicaManager implements MetadataListener {
     public LogAppendResult appendAsLeader(Partition partition, MemoryRecords records, short requiredAcks) {
         LogAppendResult result = partition.appendAsLeader(nodeId, records, requiredAcks);
         watchers.appended(partition.topicPartition());
+        if (!result.duplicate()) {
+            topicMetrics.appended(partition.topicPartition().topic(), result.sizeInBytes(), result.recordCount());
+        }
         return result;
     }
 
@@ -86,7 +99,8 @@ public final class ReplicaManager implements MetadataListener {
                 }
                 TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                 hosted.add(tp);
-                Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.isr().size(), minIsr);
+                Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.isr().size(),
+                        p.replicas().size(), minIsr);
                 Partition existing = partitions.get(tp);
                 if (existing != null && existing.topicId().equals(topic.id())) {
                     existing.update(state, config);
@@ -95,6 +109,7 @@ public final class ReplicaManager implements MetadataListener {
                         drop(existing);
                     }
                     partitions.put(tp, new Partition(tp, topic.id(), logs.getOrCreate(tp, config), state));
+                    gauges.register(tp);
                 }
             }
         }
@@ -108,6 +123,10 @@ public final class ReplicaManager implements MetadataListener {
 
     private void drop(Partition p) {
         partitions.remove(p.topicPartition());
+        gauges.unregister(p.topicPartition());
+        if (partitions.keySet().stream().noneMatch(tp -> tp.topic().equals(p.topicPartition().topic()))) {
+            topicMetrics.forget(p.topicPartition().topic());
+        }
         LOG.infof("Deleting the log of %s: its topic is gone or the partition moved away", p.topicPartition());
         logs.delete(p.topicPartition());
         watchers.appended(p.topicPartition());

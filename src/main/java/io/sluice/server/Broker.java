@@ -11,6 +11,7 @@ import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ListenerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -36,15 +37,18 @@ public final class Broker implements AutoCloseable {
     private BrokerParts parts;
     private volatile boolean started;
 
-    public Broker(BrokerConfig config, Vertx vertx) {
+    private final MeterRegistry meters;
+
+    public Broker(BrokerConfig config, Vertx vertx, MeterRegistry meters) {
         this.config = config;
         this.vertx = vertx;
+        this.meters = meters;
     }
 
     /** Starts every part; blocks until the listeners are bound. Not for an event loop thread. */
     public synchronized void start() {
         long t0 = System.nanoTime();
-        parts = BrokerParts.assemble(config);
+        parts = BrokerParts.assemble(config, meters);
         for (ListenerConfig listener : config.listeners()) {
             if (config.controllerListenerNames().contains(listener.name())) {
                 continue; // the controller listener serves the Raft quorum, which a later issue adds
@@ -53,7 +57,7 @@ public final class Broker implements AutoCloseable {
                     config.securityProtocolFor(listener.name()).name, listener.host(), listener.port(),
                     config.getInt("socket.request.max.bytes"), config.getLong("queued.max.request.bytes"),
                     config.getInt("queued.max.requests"), config.getLong("connections.max.idle.ms"));
-            KafkaListener kafkaListener = new KafkaListener(vertx, settings, parts.dispatcher());
+            KafkaListener kafkaListener = new KafkaListener(vertx, settings, parts.dispatcher(), meters);
             int port = await(kafkaListener.start());
             listeners.add(kafkaListener);
             boundPorts.put(listener.name(), port);

@@ -10,6 +10,9 @@ import io.sluice.metadata.TopicImage;
 import io.sluice.metadata.kraft.SingleVoterBackend;
 import io.sluice.protocol.HandlerRegistry;
 import io.sluice.protocol.RequestDispatcher;
+import io.sluice.protocol.RequestMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
@@ -51,7 +54,7 @@ public final class BrokerParts implements AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
-    static BrokerParts assemble(BrokerConfig config) {
+    static BrokerParts assemble(BrokerConfig config, MeterRegistry meters) {
         int nodeId = config.nodeId();
         MetadataBackend backend = MetadataBackends.open(config);
         backend.start();
@@ -63,14 +66,16 @@ public final class BrokerParts implements AutoCloseable {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, config),
-                topic -> minInsyncReplicas(topic, config), watchers);
+                topic -> minInsyncReplicas(topic, config), watchers, meters);
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
         HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers);
-        RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers);
+        RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
+                new RequestMetrics(meters, registry));
+        Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
         return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher);
     }
 

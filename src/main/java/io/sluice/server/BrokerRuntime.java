@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.server.config.BrokerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,15 +13,19 @@ public class BrokerRuntime {
     @Inject
     Vertx vertx;
 
+    @Inject
+    MeterRegistry meters;
+
     private volatile Broker broker;
 
     /** For code that runs the broker outside CDI (tests). */
-    public void setVertx(Vertx vertx) {
+    public void use(Vertx vertx, MeterRegistry meters) {
         this.vertx = vertx;
+        this.meters = meters;
     }
 
     public void start(BrokerConfig config) {
-        Broker b = new Broker(config, vertx);
+        Broker b = new Broker(config, vertx, meters);
         broker = b;
         b.start();
     }

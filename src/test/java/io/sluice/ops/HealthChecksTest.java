@@ -22,7 +22,7 @@ class HealthChecksTest {
         Vertx vertx = Vertx.vertx();
         try {
             BrokerRuntime runtime = new BrokerRuntime();
-            runtime.setVertx(vertx);
+            runtime.use(vertx, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             ReadyCheck ready = new ReadyCheck();
             ready.runtime = runtime;
             StartedCheck started = new StartedCheck();

@@ -54,6 +54,10 @@ class ProduceFetchEndToEndTest {
             assertEquals(300, acked.size());
             List<ConsumerRecord<String, String>> first = consume(broker, "orders", 3, 300);
             assertEquals(300, first.size());
+            assertEquals(300.0, broker.meters().get("sluice.topic.messages.in").tag("topic", "orders").counter().count(),
+                    "messages-in counts each record once");
+            assertTrue(broker.meters().get("sluice.topic.bytes.out").tag("topic", "orders").counter().count() > 0);
+            assertTrue(broker.meters().get("sluice.requests").tag("api", "Produce").timer().count() > 0);
 
             broker.stop();
             broker.start();

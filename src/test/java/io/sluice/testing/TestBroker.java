@@ -2,6 +2,7 @@ package io.sluice.testing;
 
 import io.sluice.server.Broker;
 import io.sluice.server.config.BrokerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 /** A real broker in this JVM on an ephemeral port, with its data in a test's temporary directory. */
 public final class TestBroker implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
+    private SimpleMeterRegistry meters;
     private final Path dataDir;
     private final Map<String, String> overrides;
     private Broker broker;
@@ -37,9 +39,15 @@ public final class TestBroker implements AutoCloseable {
         props.put("offsets.topic.replication.factor", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.putAll(overrides);
-        broker = new Broker(BrokerConfig.fromProperties(props), vertx);
+        meters = new SimpleMeterRegistry();
+        broker = new Broker(BrokerConfig.fromProperties(props), vertx, meters);
         broker.start();
         return this;
+    }
+
+    /** The metrics of the current run (a restart starts a fresh registry, as a new process would). */
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     public Broker broker() {
