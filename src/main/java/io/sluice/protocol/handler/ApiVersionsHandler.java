@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.HandlerRegistry;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -9,26 +9,12 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** ApiVersions: the version ranges of every registered handler, read from the registry itself. */
-public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
+public final class ApiVersionsHandler extends VersionedHandler<ApiVersionsRequestData> {
     private final HandlerRegistry registry;
 
     public ApiVersionsHandler(HandlerRegistry registry) {
+        super(ApiKeys.API_VERSIONS, 0, 4);
         this.registry = registry;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.API_VERSIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
+import io.sluice.protocol.VersionedHandler;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -10,30 +10,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * Base of the APIs the active controller answers as a whole (topic and config changes): the broker
  * only hands the request over; validation and the metadata write happen in the controller.
  */
-abstract class ControllerForwardingHandler<Q extends ApiMessage> implements ApiHandler<Q> {
-    private final ApiKeys apiKey;
-    private final short minVersion;
-    private final short maxVersion;
-
+abstract class ControllerForwardingHandler<Q extends ApiMessage> extends VersionedHandler<Q> {
     ControllerForwardingHandler(ApiKeys apiKey, int minVersion, int maxVersion) {
-        this.apiKey = apiKey;
-        this.minVersion = (short) minVersion;
-        this.maxVersion = (short) maxVersion;
-    }
-
-    @Override
-    public final ApiKeys apiKey() {
-        return apiKey;
-    }
-
-    @Override
-    public final short minVersion() {
-        return minVersion;
-    }
-
-    @Override
-    public final short maxVersion() {
-        return maxVersion;
+        super(apiKey, minVersion, maxVersion);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.Partition;
 import io.sluice.replica.ReplicaManager;
@@ -20,28 +20,14 @@ import org.apache.kafka.common.protocol.Errors;
  * DeleteRecords: moves a partition's log start offset forward (offset -1 means the high watermark);
  * an offset beyond the high watermark is OFFSET_OUT_OF_RANGE.
  */
-public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
+public final class DeleteRecordsHandler extends VersionedHandler<DeleteRecordsRequestData> {
     private static final long HIGH_WATERMARK = -1;
 
     private final ReplicaManager replicas;
 
     public DeleteRecordsHandler(ReplicaManager replicas) {
+        super(ApiKeys.DELETE_RECORDS, 0, 2);
         this.replicas = replicas;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_RECORDS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

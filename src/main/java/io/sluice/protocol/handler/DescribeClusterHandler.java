@@ -2,7 +2,7 @@ package io.sluice.protocol.handler;
 
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -13,28 +13,14 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** DescribeCluster: cluster id, active controller and the brokers as advertised on the request's listener. */
-public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
+public final class DescribeClusterHandler extends VersionedHandler<DescribeClusterRequestData> {
     private static final byte BROKER_ENDPOINTS = 1;
 
     private final Supplier<MetadataImage> image;
 
     public DescribeClusterHandler(Supplier<MetadataImage> image) {
+        super(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
         this.image = image;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CLUSTER;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.sluice.protocol.handler;
 
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.TopicImage;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ConfigDescriber;
@@ -19,28 +19,14 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** DescribeConfigs for topics and brokers, with sources, synonyms and documentation as Kafka reports them. */
-public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
+public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfigsRequestData> {
     private final Supplier<MetadataImage> image;
     private final BrokerConfig config;
 
     public DescribeConfigsHandler(Supplier<MetadataImage> image, BrokerConfig config) {
+        super(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
         this.image = image;
         this.config = config;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.log.PartitionLog;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.Partition;
 import io.sluice.replica.ReplicaManager;
@@ -23,28 +23,14 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** DescribeLogDirs: each log dir with its partitions' sizes and the disk's total and usable bytes. */
-public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsRequestData> {
+public final class DescribeLogDirsHandler extends VersionedHandler<DescribeLogDirsRequestData> {
     private final ReplicaManager replicas;
     private final List<Path> logDirs;
 
     public DescribeLogDirsHandler(ReplicaManager replicas, List<Path> logDirs) {
+        super(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4);
         this.replicas = replicas;
         this.logDirs = logDirs;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_LOG_DIRS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

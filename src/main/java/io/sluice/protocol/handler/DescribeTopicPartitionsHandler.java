@@ -3,7 +3,7 @@ package io.sluice.protocol.handler;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,26 +23,12 @@ import org.apache.kafka.common.protocol.Errors;
  * DescribeTopicPartitions (KIP-966), what Kafka 4 admin clients use to describe topics: topics in
  * name order, paged by {@code responsePartitionLimit} with a cursor.
  */
-public final class DescribeTopicPartitionsHandler implements ApiHandler<DescribeTopicPartitionsRequestData> {
+public final class DescribeTopicPartitionsHandler extends VersionedHandler<DescribeTopicPartitionsRequestData> {
     private final Supplier<MetadataImage> image;
 
     public DescribeTopicPartitionsHandler(Supplier<MetadataImage> image) {
+        super(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0);
         this.image = image;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_TOPIC_PARTITIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
     }
 
     @Override

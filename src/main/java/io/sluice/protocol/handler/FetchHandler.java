@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.FetchReader;
@@ -24,7 +24,7 @@ import org.apache.kafka.common.protocol.Errors;
  * {@code fetch.min.bytes} is available it parks on the partitions until an append or
  * {@code fetch.max.wait.ms}, without holding a thread.
  */
-public final class FetchHandler implements ApiHandler<FetchRequestData> {
+public final class FetchHandler extends VersionedHandler<FetchRequestData> {
     private static final int TOPIC_IDS_SINCE = 13;
 
     private final FetchReader reader;
@@ -33,25 +33,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final Executor requestHandlers;
 
     public FetchHandler(FetchReader reader, AppendWatchers watchers, FetchSessions sessions, Executor requestHandlers) {
+        super(ApiKeys.FETCH, 4, 18);
         this.reader = reader;
         this.watchers = watchers;
         this.sessions = sessions;
         this.requestHandlers = requestHandlers;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.FETCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 4;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 18;
     }
 
     @Override

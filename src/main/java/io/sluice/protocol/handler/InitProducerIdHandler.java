@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.txn.ProducerIdManager;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -14,26 +14,12 @@ import org.apache.kafka.common.protocol.Errors;
  * serves KIP-360's epoch bump after an unknown sequence). Transactional ids need the transaction
  * coordinator, which is not running yet: they are told so rather than handed a wrong id.
  */
-public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+public final class InitProducerIdHandler extends VersionedHandler<InitProducerIdRequestData> {
     private final ProducerIdManager producerIds;
 
     public InitProducerIdHandler(ProducerIdManager producerIds) {
+        super(ApiKeys.INIT_PRODUCER_ID, 0, 5);
         this.producerIds = producerIds;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.INIT_PRODUCER_ID;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
     }
 
     @Override

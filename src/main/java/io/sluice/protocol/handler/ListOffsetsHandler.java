@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.OffsetLookup;
 import java.util.concurrent.CompletableFuture;
@@ -15,28 +15,14 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicR
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** ListOffsets: earliest, latest, max timestamp and by-timestamp lookups, each partition on its own. */
-public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
+public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsRequestData> {
     private static final int LEADER_EPOCH_SINCE = 4;
 
     private final OffsetLookup lookup;
 
     public ListOffsetsHandler(OffsetLookup lookup) {
+        super(ApiKeys.LIST_OFFSETS, 1, 11);
         this.lookup = lookup;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_OFFSETS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 11;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
@@ -12,20 +12,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * in progress until AlterPartitionReassignments exists (the replication issue), so the true answer
  * is an empty list.
  */
-public final class ListPartitionReassignmentsHandler implements ApiHandler<ListPartitionReassignmentsRequestData> {
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_PARTITION_REASSIGNMENTS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
+public final class ListPartitionReassignmentsHandler extends VersionedHandler<ListPartitionReassignmentsRequestData> {
+    public ListPartitionReassignmentsHandler() {
+        super(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0);
     }
 
     @Override

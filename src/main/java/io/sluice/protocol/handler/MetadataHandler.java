@@ -5,7 +5,7 @@ import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.apache.kafka.common.protocol.Errors;
  * topics. Missing topics are created first when the client asks and the broker allows it, so the
  * client gets the new topic's leaders in the same answer instead of retrying.
  */
-public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
+public final class MetadataHandler extends VersionedHandler<MetadataRequestData> {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final Supplier<MetadataImage> image;
@@ -37,24 +37,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private final boolean autoCreateTopics;
 
     public MetadataHandler(Supplier<MetadataImage> image, Controller controller, boolean autoCreateTopics) {
+        super(ApiKeys.METADATA, 0, 13);
         this.image = image;
         this.controller = controller;
         this.autoCreateTopics = autoCreateTopics;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.METADATA;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
     }
 
     @Override

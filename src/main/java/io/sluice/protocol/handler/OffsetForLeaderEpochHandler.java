@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.log.EpochEndOffset;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.Partition;
 import io.sluice.replica.ReplicaManager;
@@ -19,26 +19,12 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetForLeaderEpoch: the end offset of the largest epoch at or below the asked one, which
  * consumers use to detect log truncation after a leader change (KIP-320) and followers to truncate.
  */
-public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLeaderEpochRequestData> {
+public final class OffsetForLeaderEpochHandler extends VersionedHandler<OffsetForLeaderEpochRequestData> {
     private final ReplicaManager replicas;
 
     public OffsetForLeaderEpochHandler(ReplicaManager replicas) {
+        super(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4);
         this.replicas = replicas;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

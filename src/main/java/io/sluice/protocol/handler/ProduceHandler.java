@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.log.LogAppendResult;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.Partition;
 import io.sluice.replica.ReplicaManager;
@@ -23,29 +23,15 @@ import org.jboss.logging.Logger;
  * Produce: each partition's batches are validated and appended by its log; a failure in one
  * partition answers that partition only. acks=0 sends no answer at all.
  */
-public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+public final class ProduceHandler extends VersionedHandler<ProduceRequestData> {
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class);
     private static final int TOPIC_IDS_SINCE = 13;
 
     private final ReplicaManager replicas;
 
     public ProduceHandler(ReplicaManager replicas) {
+        super(ApiKeys.PRODUCE, 3, 13);
         this.replicas = replicas;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.PRODUCE;
-    }
-
-    @Override
-    public short minVersion() {
-        return 3;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
     }
 
     @Override
