@@ -1,6 +1,5 @@
-package io.sluice.server;
+package io.sluice.metadata;
 
-import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.kraft.SingleVoterBackend;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.MetadataMode;
@@ -11,13 +10,16 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.jboss.logging.Logger;
 
-/** Chooses and prepares the metadata backend for the configured mode. */
-final class MetadataBackends {
+/**
+ * Chooses and prepares the metadata backend for the configured mode: the one place outside the
+ * backends themselves that knows which one runs.
+ */
+public final class MetadataBackends {
     private static final Logger LOG = Logger.getLogger(MetadataBackends.class);
 
     private MetadataBackends() {}
 
-    static MetadataBackend open(BrokerConfig config) {
+    public static MetadataBackend open(BrokerConfig config) {
         if (config.metadataMode() != MetadataMode.KRAFT) {
             throw new ConfigException("Metadata mode " + config.metadataMode()
                     + " is not available yet in this build; configure process.roles (kraft mode)");
