@@ -144,6 +144,34 @@ class GroupProtocolErrorsTest {
     }
 
     @Test
+    void aMemberThatDoesNotRejoinIsDroppedAfterTheRebalanceTimeoutAndTheOthersGoOn() throws Exception {
+        String g = "stuck-g";
+        String silent = join(g, "", null, 10_000).memberId();
+        JoinGroupResponseData a = join(g, silent, null, 10_000, 1_000);
+        assertEquals(1, a.generationId());
+        assertEquals(Errors.NONE.code(), sync(g, silent, 1, new byte[] {1}).errorCode());
+        // A second member arrives; the first never rejoins (a consumer stuck outside poll()).
+        try (RawKafkaClient other = new RawKafkaClient("127.0.0.1", broker.port())) {
+            RawKafkaClient mine = client;
+            client = other;
+            try {
+                String second = join(g, "", null, 10_000).memberId();
+                long t0 = System.nanoTime();
+                JoinGroupResponseData b = join(g, second, null, 10_000, 1_000);
+                assertEquals(Errors.NONE.code(), b.errorCode());
+                assertEquals(2, b.generationId());
+                assertEquals(second, b.leader(), "the silent member is gone, the newcomer leads");
+                assertEquals(1, b.members().size());
+                assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(900), "waited for the rebalance timeout");
+                assertEquals(Errors.NONE.code(), sync(g, second, 2, new byte[] {2}).errorCode());
+            } finally {
+                client = mine;
+            }
+        }
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, heartbeat(g, silent, 1, null));
+    }
+
+    @Test
     void transactionCoordinatorsAreNotAvailableYet() throws Exception {
         FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                 .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-1"))).build((short) 4));
@@ -169,12 +197,17 @@ class GroupProtocolErrorsTest {
     }
 
     private JoinGroupResponseData join(String group, String memberId, String instanceId, int sessionTimeout) throws Exception {
+        return join(group, memberId, instanceId, sessionTimeout, 10_000);
+    }
+
+    private JoinGroupResponseData join(String group, String memberId, String instanceId, int sessionTimeout,
+                                       int rebalanceTimeout) throws Exception {
         JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
         protocols.add(new JoinGroupRequestProtocol().setName("range").setMetadata(new byte[] {0}));
         protocols.add(new JoinGroupRequestProtocol().setName("roundrobin").setMetadata(new byte[] {1}));
         JoinGroupResponse r = client.send(new JoinGroupRequest.Builder(new JoinGroupRequestData().setGroupId(group)
                 .setMemberId(memberId).setGroupInstanceId(instanceId).setProtocolType("consumer").setProtocols(protocols)
-                .setSessionTimeoutMs(sessionTimeout).setRebalanceTimeoutMs(10_000)).build(JOIN_V));
+                .setSessionTimeoutMs(sessionTimeout).setRebalanceTimeoutMs(rebalanceTimeout)).build(JOIN_V));
         return r.data();
     }
 
