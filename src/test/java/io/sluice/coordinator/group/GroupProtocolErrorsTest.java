@@ -172,6 +172,25 @@ class GroupProtocolErrorsTest {
     }
 
     @Test
+    void aStableGroupIsRestoredFromTheLogAfterABrokerRestart() throws Exception {
+        String g = "durable-g";
+        String member = join(g, "", null, 30_000).memberId();
+        assertEquals(1, join(g, member, null, 30_000).generationId());
+        assertEquals(Errors.NONE.code(), sync(g, member, 1, new byte[] {9}).errorCode());
+
+        client.close();
+        broker.stop();
+        broker.start();
+        client = new RawKafkaClient("127.0.0.1", broker.port());
+        awaitCoordinator(g);
+
+        assertEquals("Stable", describeState(g));
+        assertEquals(Errors.NONE, heartbeat(g, member, 1, null), "the member and its generation survived");
+        SyncGroupResponseData again = sync(g, member, 1, null);
+        assertArrayEquals(new byte[] {9}, again.assignment(), "the assignment survived");
+    }
+
+    @Test
     void transactionCoordinatorsAreNotAvailableYet() throws Exception {
         FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                 .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-1"))).build((short) 4));
