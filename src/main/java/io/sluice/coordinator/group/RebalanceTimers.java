@@ -42,10 +42,6 @@ final class RebalanceTimers {
         }
     }
 
-    boolean isScheduled(String name) {
-        return tokens.containsKey(name);
-    }
-
     void cancel(String name) {
         tokens.remove(name);
         ScheduledFuture<?> f = futures.remove(name);
