@@ -1,6 +1,18 @@
 package io.sluice.server;
 
 import io.sluice.controller.Controller;
+import io.sluice.coordinator.group.GroupCoordinator;
+import io.sluice.protocol.handler.DeleteGroupsHandler;
+import io.sluice.protocol.handler.DescribeGroupsHandler;
+import io.sluice.protocol.handler.FindCoordinatorHandler;
+import io.sluice.protocol.handler.HeartbeatHandler;
+import io.sluice.protocol.handler.JoinGroupHandler;
+import io.sluice.protocol.handler.LeaveGroupHandler;
+import io.sluice.protocol.handler.ListGroupsHandler;
+import io.sluice.protocol.handler.OffsetCommitHandler;
+import io.sluice.protocol.handler.OffsetDeleteHandler;
+import io.sluice.protocol.handler.OffsetFetchHandler;
+import io.sluice.protocol.handler.SyncGroupHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.protocol.HandlerRegistry;
 import io.sluice.coordinator.txn.ProducerIdManager;
@@ -39,7 +51,7 @@ final class BrokerApis {
     private BrokerApis() {}
 
     static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, Controller controller,
-                                    ReplicaManager replicas, Executor requestHandlers) {
+                                    ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups) {
         HandlerRegistry registry = new HandlerRegistry();
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(backend::image, controller, config.getBoolean("auto.create.topics.enable")))
@@ -60,7 +72,19 @@ final class BrokerApis {
                 .register(new DeleteRecordsHandler(replicas))
                 .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
-                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers));
+                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers))
+                // consumer groups, classic protocol (KIP-848's ConsumerGroupHeartbeat is not offered)
+                .register(new FindCoordinatorHandler(groups))
+                .register(new JoinGroupHandler(groups))
+                .register(new SyncGroupHandler(groups))
+                .register(new HeartbeatHandler(groups))
+                .register(new LeaveGroupHandler(groups))
+                .register(new OffsetCommitHandler(groups))
+                .register(new OffsetFetchHandler(groups))
+                .register(new ListGroupsHandler(groups))
+                .register(new DescribeGroupsHandler(groups))
+                .register(new DeleteGroupsHandler(groups))
+                .register(new OffsetDeleteHandler(groups));
         return registry;
     }
 }

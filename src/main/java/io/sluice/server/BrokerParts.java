@@ -2,6 +2,9 @@ package io.sluice.server;
 
 import io.sluice.controller.Controller;
 import io.sluice.controller.ControllerSettings;
+import io.sluice.coordinator.InternalTopic;
+import io.sluice.coordinator.group.GroupConfig;
+import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerEndpoint;
@@ -40,10 +43,11 @@ public final class BrokerParts implements AutoCloseable {
     private final ExecutorService requestHandlers;
     private final ScheduledExecutorService timer;
     private final RequestDispatcher dispatcher;
+    private final GroupCoordinator groupCoordinator;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
                         ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
-                        RequestDispatcher dispatcher) {
+                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
@@ -52,6 +56,7 @@ public final class BrokerParts implements AutoCloseable {
         this.requestHandlers = requestHandlers;
         this.timer = timer;
         this.dispatcher = dispatcher;
+        this.groupCoordinator = groupCoordinator;
     }
 
     static BrokerParts assemble(BrokerConfig config, MeterRegistry meters) {
@@ -70,13 +75,32 @@ public final class BrokerParts implements AutoCloseable {
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
+        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controller, replicas, timer);
+        backend.addListener(groupCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
-        HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers);
+        HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers,
+                groupCoordinator);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher);
+        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher,
+                groupCoordinator);
+    }
+
+    /** The group coordinator over __consumer_offsets, created through the controller on first use. */
+    private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend, Controller controller,
+                                                     ReplicaManager replicas, ScheduledExecutorService timer) {
+        InternalTopic offsetsTopic = new InternalTopic(GroupCoordinator.OFFSETS_TOPIC,
+                config.getInt("offsets.topic.num.partitions"), (short) config.getInt("offsets.topic.replication.factor"),
+                Map.of("cleanup.policy", "compact", "compression.type", "producer"), backend::image, controller);
+        GroupConfig groupConfig = new GroupConfig(config.getInt("group.min.session.timeout.ms"),
+                config.getInt("group.max.session.timeout.ms"), config.getInt("group.initial.rebalance.delay.ms"),
+                config.getInt("group.max.size"), TimeUnit.MINUTES.toMillis(config.getInt("offsets.retention.minutes")),
+                config.getLong("offsets.retention.check.interval.ms"),
+                config.getInt("offset.metadata.max.bytes"));
+        return new GroupCoordinator(replicas, offsetsTopic, timer, groupConfig,
+                Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Logs on disk for partitions the metadata no longer places here (deleted while we were down). */
@@ -123,6 +147,10 @@ public final class BrokerParts implements AutoCloseable {
         return controller;
     }
 
+    public GroupCoordinator groupCoordinator() {
+        return groupCoordinator;
+    }
+
     RequestDispatcher dispatcher() {
         return dispatcher;
     }
@@ -147,6 +175,7 @@ public final class BrokerParts implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        groupCoordinator.close();
         timer.shutdownNow();
         controller.close();
         backend.close();

@@ -176,6 +176,10 @@ public final class BrokerConfigDef {
                 "Replication factor of __consumer_offsets.");
         d.define("offsets.retention.minutes", INT, 10080, Range.atLeast(1), HIGH,
                 "Committed offsets of an empty group are kept this long.");
+        d.define("offsets.retention.check.interval.ms", LONG, 600_000L, Range.atLeast(1), HIGH,
+                "How often expired committed offsets are looked for.");
+        d.define("offset.metadata.max.bytes", INT, 4096, Range.atLeast(0), HIGH,
+                "Largest metadata string an offset commit may carry.");
         d.define("group.initial.rebalance.delay.ms", INT, 3000, MEDIUM,
                 "Delay before the first rebalance of a new classic group.");
         d.define("group.max.size", INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM, "Maximum members of a classic group.");

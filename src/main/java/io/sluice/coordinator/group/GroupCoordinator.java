@@ -1,0 +1,96 @@
+package io.sluice.coordinator.group;
+
+import io.sluice.coordinator.CoordinatorRuntime;
+import io.sluice.coordinator.InternalTopic;
+import io.sluice.metadata.MetadataListener;
+import io.sluice.replica.ReplicaManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The group coordinator as the request handlers see it: finds the {@code __consumer_offsets}
+ * partition that owns a group (Kafka's rule, so any client's FindCoordinator agrees) and runs the
+ * operation on that partition's shard.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+    public static final String OFFSETS_TOPIC = "__consumer_offsets";
+
+    private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
+    private final InternalTopic offsetsTopic;
+    private final GroupConfig config;
+
+    public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
+                            GroupConfig config, int threads) {
+        this.offsetsTopic = offsetsTopic;
+        this.config = config;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
+        this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
+                (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
+                        config, System::currentTimeMillis));
+    }
+
+    /** Registered with the metadata backend so partitions load and unload as leadership moves. */
+    public MetadataListener metadataListener() {
+        return runtime;
+    }
+
+    public InternalTopic offsetsTopic() {
+        return offsetsTopic;
+    }
+
+    public GroupConfig config() {
+        return config;
+    }
+
+    /** Kafka's placement rule: the same group always lands on the same partition. */
+    public int partitionFor(String groupId) {
+        return Utils.abs(groupId.hashCode()) % offsetsTopic.partitionCount();
+    }
+
+    public <T> CompletableFuture<T> forGroup(String groupId,
+                                             Function<GroupCoordinatorShard, CompletableFuture<T>> operation) {
+        if (offsetsTopic.current().isEmpty()) {
+            offsetsTopic.ensureCreated();
+            return CompletableFuture.failedFuture(new CoordinatorNotAvailableException(
+                    "The " + offsetsTopic.name() + " topic is being created"));
+        }
+        return runtime.run(partitionFor(groupId), operation);
+    }
+
+    /** A read over every loaded partition (ListGroups); completes when all have answered. */
+    public <T> CompletableFuture<List<T>> forAllLoaded(Function<GroupCoordinatorShard, T> operation) {
+        List<CompletableFuture<T>> answers = runtime.runOnAllActive(operation);
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<T> out = new ArrayList<>();
+            answers.forEach(a -> out.add(a.join()));
+            return out;
+        });
+    }
+
+    public boolean anyLoading() {
+        return runtime.anyLoading();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,430 @@
+package io.sluice.coordinator.group;
+
+import io.sluice.coordinator.CoordinatorRecord;
+import io.sluice.coordinator.CoordinatorShard;
+import io.sluice.coordinator.RecordAppender;
+import io.sluice.coordinator.group.GroupRecordSerde.GroupKey;
+import io.sluice.coordinator.group.GroupRecordSerde.GroupValue;
+import io.sluice.coordinator.group.GroupRecordSerde.MemberValue;
+import io.sluice.coordinator.group.GroupRecordSerde.OffsetKey;
+import io.sluice.coordinator.group.GroupRecordSerde.OffsetValue;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.jboss.logging.Logger;
+
+/**
+ * The groups and committed offsets of one {@code __consumer_offsets} partition. Rebuilt by replaying
+ * the partition's records; afterwards changed only by operations that first append their records
+ * (so a reply never describes state the log does not hold). Runs on the partition's serial executor.
+ */
+public final class GroupCoordinatorShard implements CoordinatorShard {
+    private static final Logger LOG = Logger.getLogger(GroupCoordinatorShard.class);
+    static final String CONSUMER_PROTOCOL_TYPE = "consumer";
+    private static final String RETENTION_TIMER = "offsets-retention";
+
+    private final int partition;
+    private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
+    private final OffsetStore offsets = new OffsetStore();
+    private final RecordAppender appender;
+    private final GroupConfig config;
+    private final LongSupplier clock;
+    private final RebalanceTimers timers;
+    private final ClassicGroupStateMachine classic;
+
+    public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
+                                 ScheduledExecutorService scheduler, GroupConfig config, LongSupplier clock) {
+        this.partition = partition;
+        this.appender = appender;
+        this.config = config;
+        this.clock = clock;
+        this.timers = new RebalanceTimers(scheduler, executor);
+        this.classic = new ClassicGroupStateMachine(groups, timers, appender, config, clock);
+    }
+
+    // ------------------------------------------------------------------ load / unload
+
+    @Override
+    public void replay(byte[] key, byte[] value) {
+        GroupRecordSerde.Key decoded = GroupRecordSerde.readKey(key);
+        if (decoded instanceof OffsetKey k) {
+            if (value == null) {
+                offsets.remove(k.group(), k.partition());
+            } else {
+                offsets.put(k.group(), k.partition(), GroupRecordSerde.readOffsetValue(value));
+                groups.computeIfAbsent(k.group(), g -> new ClassicGroup(g, clock.getAsLong()));
+            }
+        } else if (decoded instanceof GroupKey k) {
+            if (value == null) {
+                groups.remove(k.group());
+            } else {
+                groups.put(k.group(), restore(k.group(), GroupRecordSerde.readGroupValue(value)));
+            }
+        }
+    }
+
+    private static ClassicGroup restore(String groupId, GroupValue value) {
+        ClassicGroup group = new ClassicGroup(groupId, value.stateTimestamp());
+        group.protocolType = value.protocolType();
+        group.generationId = value.generation();
+        group.protocolName = value.protocol();
+        for (MemberValue m : value.members()) {
+            GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
+                    m.rebalanceTimeoutMs(), m.sessionTimeoutMs(),
+                    List.of(new GroupMember.Protocol(value.protocol(), m.subscription())));
+            member.assignment = m.assignment() == null ? new byte[0] : m.assignment();
+            group.add(member);
+        }
+        group.leaderId = value.leader() != null && group.members.containsKey(value.leader()) ? value.leader()
+                : group.leaderId;
+        // A stored group with members was Stable when written; its members heartbeat again or time out.
+        group.state = group.members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+        return group;
+    }
+
+    @Override
+    public void onLoaded() {
+        classic.onLoaded();
+        scheduleRetention();
+    }
+
+    @Override
+    public void onUnloaded() {
+        classic.onUnloaded();
+        timers.cancelAll();
+    }
+
+    // ------------------------------------------------------------------ classic membership
+
+    public CompletableFuture<JoinGroupResponseData> join(JoinGroupRequestData request, short version, String clientId,
+                                                         String clientHost) {
+        return classic.join(request, version, clientId, clientHost);
+    }
+
+    public CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request) {
+        return classic.sync(request);
+    }
+
+    public Errors heartbeat(HeartbeatRequestData request) {
+        return classic.heartbeat(request);
+    }
+
+    public List<MemberResponse> leave(String groupId, List<MemberIdentity> members) {
+        return classic.leave(groupId, members);
+    }
+
+    // ------------------------------------------------------------------ offsets
+
+    public OffsetCommitResponseData commitOffsets(OffsetCommitRequestData request) {
+        ClassicGroup group = groups.get(request.groupId());
+        Errors invalid = validateCommit(group, request.memberId(), request.groupInstanceId(),
+                request.generationIdOrMemberEpoch());
+        OffsetCommitResponseData response = new OffsetCommitResponseData();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
+        long now = clock.getAsLong();
+        for (OffsetCommitRequestTopic topic : request.topics()) {
+            OffsetCommitResponseTopic out = new OffsetCommitResponseTopic().setName(topic.name());
+            response.topics().add(out);
+            for (OffsetCommitRequestPartition p : topic.partitions()) {
+                Errors error = invalid;
+                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
+                if (error == Errors.NONE && metadata.length() > config.maxMetadataBytes()) {
+                    error = Errors.OFFSET_METADATA_TOO_LARGE;
+                }
+                if (error == Errors.NONE) {
+                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                    OffsetValue value = new OffsetValue(p.committedOffset(), p.committedLeaderEpoch(), metadata, now);
+                    records.add(new CoordinatorRecord(GroupRecordSerde.offsetKey(request.groupId(), tp),
+                            GroupRecordSerde.offsetValue(value)));
+                    toApply.put(tp, value);
+                }
+                out.partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(error.code()));
+            }
+        }
+        if (records.isEmpty()) {
+            return response;
+        }
+        try {
+            appender.append(records);
+        } catch (RecordTooLargeException | RecordBatchTooLargeException e) {
+            return failAll(response, Errors.INVALID_COMMIT_OFFSET_SIZE);
+        } catch (RuntimeException e) {
+            return failAll(response, Errors.forException(e));
+        }
+        if (group == null) {
+            // A commit with no group management (generation -1): a "simple" group that only holds offsets.
+            group = new ClassicGroup(request.groupId(), now);
+            groups.put(group.groupId, group);
+        }
+        toApply.forEach((tp, v) -> offsets.put(request.groupId(), tp, v));
+        return response;
+    }
+
+    private static OffsetCommitResponseData failAll(OffsetCommitResponseData response, Errors error) {
+        response.topics().forEach(t -> t.partitions().forEach(p -> {
+            if (p.errorCode() == Errors.NONE.code()) {
+                p.setErrorCode(error.code());
+            }
+        }));
+        return response;
+    }
+
+    /** Who may commit: a current member of the current generation, or anyone (generation -1) to an empty group. */
+    private static Errors validateCommit(ClassicGroup group, String memberId, String instanceId, int generation) {
+        if (group == null) {
+            return generation < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+        }
+        if (generation >= 0 || (memberId != null && !memberId.isEmpty()) || instanceId != null) {
+            if (instanceId != null) {
+                String mapped = group.staticMembers.get(instanceId);
+                if (mapped != null && !mapped.equals(memberId)) {
+                    return Errors.FENCED_INSTANCE_ID;
+                }
+            }
+            if (!group.members.containsKey(memberId)) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (generation != group.generationId) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else if (!group.is(GroupState.EMPTY)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (group.is(GroupState.COMPLETING_REBALANCE)) {
+            return Errors.REBALANCE_IN_PROGRESS;
+        }
+        return Errors.NONE;
+    }
+
+    /** Committed offsets of a group; a requested partition without one maps to null. All of them if {@code requested} is null. */
+    public Map<TopicPartition, OffsetValue> fetchOffsets(String groupId, List<TopicPartition> requested) {
+        if (requested == null) {
+            return offsets.all(groupId);
+        }
+        Map<TopicPartition, OffsetValue> out = new LinkedHashMap<>();
+        for (TopicPartition tp : requested) {
+            out.put(tp, offsets.get(groupId, tp));
+        }
+        return out;
+    }
+
+    /** OffsetDelete: top-level error, then per-partition errors. */
+    public record OffsetDeleteResult(Errors error, Map<TopicPartition, Errors> partitions) {}
+
+    public OffsetDeleteResult deleteOffsets(String groupId, List<TopicPartition> requested) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return new OffsetDeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        Set<String> subscribed = new HashSet<>();
+        if (!group.is(GroupState.EMPTY)) {
+            if (!CONSUMER_PROTOCOL_TYPE.equals(group.protocolType)) {
+                return new OffsetDeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
+            }
+            subscribed = subscribedTopics(group);
+        }
+        Map<TopicPartition, Errors> results = new LinkedHashMap<>();
+        List<CoordinatorRecord> tombstones = new ArrayList<>();
+        for (TopicPartition tp : requested) {
+            if (subscribed.contains(tp.topic())) {
+                results.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+            } else {
+                results.put(tp, Errors.NONE);
+                if (offsets.get(groupId, tp) != null) {
+                    tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(groupId, tp)));
+                }
+            }
+        }
+        try {
+            appender.append(tombstones);
+        } catch (RuntimeException e) {
+            return new OffsetDeleteResult(Errors.forException(e), Map.of());
+        }
+        results.forEach((tp, error) -> {
+            if (error == Errors.NONE) {
+                offsets.remove(groupId, tp);
+            }
+        });
+        return new OffsetDeleteResult(Errors.NONE, results);
+    }
+
+    /** The topics a consumer group's members subscribe to, read from their subscriptions. */
+    private static Set<String> subscribedTopics(ClassicGroup group) {
+        Set<String> topics = new HashSet<>();
+        for (GroupMember m : group.members.values()) {
+            try {
+                topics.addAll(ConsumerProtocol.deserializeSubscription(
+                        ByteBuffer.wrap(m.metadata(group.protocolName))).topics());
+            } catch (RuntimeException e) {
+                LOG.debugf("Unreadable subscription of member %s of group %s: %s", m.memberId, group.groupId, e.getMessage());
+            }
+        }
+        return topics;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    public List<ListedGroup> listGroups(Set<String> states, Set<String> types) {
+        List<ListedGroup> out = new ArrayList<>();
+        for (ClassicGroup g : groups.values()) {
+            if (!states.isEmpty() && states.stream().noneMatch(s -> GroupState.matches(g.state, s))) {
+                continue;
+            }
+            if (!types.isEmpty() && types.stream().noneMatch("classic"::equalsIgnoreCase)) {
+                continue;
+            }
+            out.add(new ListedGroup().setGroupId(g.groupId).setProtocolType(g.protocolType == null ? "" : g.protocolType)
+                    .setGroupState(g.state.wireName()).setGroupType("classic"));
+        }
+        return out;
+    }
+
+    /** DescribeGroups for one group; null if it does not exist. */
+    public DescribedGroup describe(String groupId) {
+        ClassicGroup g = groups.get(groupId);
+        if (g == null) {
+            return null;
+        }
+        DescribedGroup d = new DescribedGroup().setGroupId(groupId).setGroupState(g.state.wireName())
+                .setProtocolType(g.protocolType == null ? "" : g.protocolType)
+                .setProtocolData(g.is(GroupState.STABLE) && g.protocolName != null ? g.protocolName : "");
+        for (GroupMember m : g.members.values()) {
+            boolean stable = g.is(GroupState.STABLE);
+            d.members().add(new DescribedGroupMember().setMemberId(m.memberId).setGroupInstanceId(m.groupInstanceId)
+                    .setClientId(m.clientId).setClientHost(m.clientHost)
+                    .setMemberMetadata(stable ? m.metadata(g.protocolName) : new byte[0])
+                    .setMemberAssignment(stable ? m.assignment : new byte[0]));
+        }
+        return d;
+    }
+
+    /** DeleteGroups for the groups of this partition: only empty ones, offsets and all. */
+    public Map<String, Errors> deleteGroups(List<String> groupIds) {
+        Map<String, Errors> results = new LinkedHashMap<>();
+        List<CoordinatorRecord> tombstones = new ArrayList<>();
+        List<String> deleting = new ArrayList<>();
+        for (String id : groupIds) {
+            ClassicGroup g = groups.get(id);
+            if (g == null) {
+                results.put(id, Errors.GROUP_ID_NOT_FOUND);
+            } else if (!g.is(GroupState.EMPTY)) {
+                results.put(id, Errors.NON_EMPTY_GROUP);
+            } else {
+                deleting.add(id);
+                tombstones.addAll(groupTombstones(id));
+                results.put(id, Errors.NONE);
+            }
+        }
+        try {
+            appender.append(tombstones);
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            deleting.forEach(id -> results.put(id, error));
+            return results;
+        }
+        deleting.forEach(this::forget);
+        return results;
+    }
+
+    private List<CoordinatorRecord> groupTombstones(String groupId) {
+        List<CoordinatorRecord> tombstones = new ArrayList<>();
+        offsets.all(groupId).keySet().forEach(tp ->
+                tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(groupId, tp))));
+        tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(groupId)));
+        return tombstones;
+    }
+
+    private void forget(String groupId) {
+        ClassicGroup g = groups.remove(groupId);
+        if (g != null) {
+            g.transitionTo(GroupState.DEAD, clock.getAsLong());
+        }
+        offsets.removeGroup(groupId);
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    private void scheduleRetention() {
+        timers.schedule(RETENTION_TIMER, config.offsetsRetentionCheckIntervalMs(), () -> {
+            expireOffsets();
+            scheduleRetention();
+        });
+    }
+
+    /**
+     * KIP-211: offsets of a group expire only while it is empty: retention counts from when it became
+     * empty, or for a group that never had members, from each commit. An empty group left with no
+     * offsets is deleted.
+     */
+    void expireOffsets() {
+        long now = clock.getAsLong();
+        long retention = config.offsetsRetentionMs();
+        for (ClassicGroup g : List.copyOf(groups.values())) {
+            if (!g.is(GroupState.EMPTY) || !g.pendingMembers.isEmpty()) {
+                continue;
+            }
+            List<TopicPartition> expired = new ArrayList<>();
+            offsets.all(g.groupId).forEach((tp, v) -> {
+                long since = g.protocolType == null ? v.commitTimestamp() : Math.max(g.stateTimestamp, v.commitTimestamp());
+                if (since + retention <= now) {
+                    expired.add(tp);
+                }
+            });
+            List<CoordinatorRecord> tombstones = new ArrayList<>();
+            expired.forEach(tp -> tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(g.groupId, tp))));
+            boolean dropGroup = expired.size() == offsets.all(g.groupId).size();
+            if (dropGroup) {
+                tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(g.groupId)));
+            }
+            if (tombstones.isEmpty()) {
+                continue;
+            }
+            try {
+                appender.append(tombstones);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not expire offsets of group %s: %s", g.groupId, e.getMessage());
+                return;
+            }
+            expired.forEach(tp -> offsets.remove(g.groupId, tp));
+            if (dropGroup) {
+                forget(g.groupId);
+            }
+            LOG.debugf("Expired %d offsets of group %s%s", expired.size(), g.groupId, dropGroup ? " and the group" : "");
+        }
+    }
+
+    int partition() {
+        return partition;
+    }
+}

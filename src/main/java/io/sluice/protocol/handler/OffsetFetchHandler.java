@@ -1,0 +1,139 @@
+package io.sluice.protocol.handler;
+
+import io.sluice.coordinator.group.GroupCoordinator;
+import io.sluice.coordinator.group.GroupRecordSerde.OffsetValue;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartition;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetFetch v1-v9: one group (v1-v7) or several (v8+, each possibly on another partition), the
+ * requested partitions or all of a group's (null topics). A partition without a committed offset
+ * answers -1. v10 (topic ids) is not offered yet.
+ */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+    private static final int MULTI_GROUP_SINCE = 8;
+    private static final int TOP_LEVEL_ERROR_SINCE = 2;
+
+    private final GroupCoordinator groups;
+
+    public OffsetFetchHandler(GroupCoordinator groups) {
+        this.groups = groups;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FETCH;
+    }
+
+    @Override
+    public short minVersion() {
+        return 1;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 9;
+    }
+
+    /** One group's answer, independent of the version's shape. */
+    private record GroupOffsets(Errors error, Map<TopicPartition, OffsetValue> offsets) {}
+
+    @Override
+    public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
+        short version = context.apiVersion();
+        if (version >= MULTI_GROUP_SINCE) {
+            List<CompletableFuture<OffsetFetchResponseGroup>> answers = new ArrayList<>();
+            for (OffsetFetchRequestGroup g : request.groups()) {
+                List<TopicPartition> requested = null;
+                if (g.topics() != null) {
+                    requested = new ArrayList<>();
+                    for (OffsetFetchRequestTopics t : g.topics()) {
+                        for (int p : t.partitionIndexes()) {
+                            requested.add(new TopicPartition(t.name(), p));
+                        }
+                    }
+                }
+                answers.add(fetch(g.groupId(), requested).thenApply(r -> groupAnswer(g.groupId(), r)));
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                OffsetFetchResponseData response = new OffsetFetchResponseData();
+                answers.forEach(a -> response.groups().add(a.join()));
+                return response;
+            });
+        }
+        List<TopicPartition> requested = null;
+        if (request.topics() != null) {
+            requested = new ArrayList<>();
+            for (var t : request.topics()) {
+                for (int p : t.partitionIndexes()) {
+                    requested.add(new TopicPartition(t.name(), p));
+                }
+            }
+        }
+        return fetch(request.groupId(), requested).thenApply(r -> singleAnswer(r, version));
+    }
+
+    private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested) {
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(new GroupOffsets(Errors.INVALID_GROUP_ID, empty(requested)));
+        }
+        return groups.forGroup(groupId, shard -> CompletableFuture.completedFuture(
+                        new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested))))
+                .exceptionally(e -> new GroupOffsets(GroupErrors.of(e), empty(requested)));
+    }
+
+    private static Map<TopicPartition, OffsetValue> empty(List<TopicPartition> requested) {
+        Map<TopicPartition, OffsetValue> out = new LinkedHashMap<>();
+        if (requested != null) {
+            requested.forEach(tp -> out.put(tp, null));
+        }
+        return out;
+    }
+
+    private static OffsetFetchResponseGroup groupAnswer(String groupId, GroupOffsets r) {
+        OffsetFetchResponseGroup group = new OffsetFetchResponseGroup().setGroupId(groupId).setErrorCode(r.error.code());
+        Map<String, OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
+        r.offsets.forEach((tp, v) -> byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopics().setName(n))
+                .partitions().add(new OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
+                        .setCommittedOffset(v == null ? -1 : v.offset())
+                        .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+                        .setMetadata(v == null ? "" : v.metadata())));
+        group.setTopics(new ArrayList<>(byTopic.values()));
+        return group;
+    }
+
+    private static OffsetFetchResponseData singleAnswer(GroupOffsets r, short version) {
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (version >= TOP_LEVEL_ERROR_SINCE) {
+            response.setErrorCode(r.error.code());
+        }
+        // v1 has no top-level error: each partition carries the group's error.
+        short partitionError = version < TOP_LEVEL_ERROR_SINCE ? r.error.code() : Errors.NONE.code();
+        Map<String, OffsetFetchResponseTopic> byTopic = new LinkedHashMap<>();
+        r.offsets.forEach((tp, v) -> byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
+                .partitions().add(new OffsetFetchResponsePartition().setPartitionIndex(tp.partition())
+                        .setCommittedOffset(v == null ? -1 : v.offset())
+                        .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+                        .setMetadata(v == null ? "" : v.metadata())
+                        .setErrorCode(partitionError)));
+        response.setTopics(new ArrayList<>(byTopic.values()));
+        return response;
+    }
+}
