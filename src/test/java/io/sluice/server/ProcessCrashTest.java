@@ -1,0 +1,252 @@
+package io.sluice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sluice.testing.BrokerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker as a real JVM process, SIGKILLed twice while an idempotent producer streams numbered
+ * records into it, restarted each time on the same port and data dir. Afterwards every
+ * acknowledged record is in the log exactly once, at the offset its acknowledgement named, and in
+ * send order per partition.
+ *
+ * <p>acks=all runs an idempotent producer with unbounded retries: every record must get through
+ * the restarts, exactly once. Kafka's producer refuses enable.idempotence=true with acks=1
+ * ("Must set acks to all in order to use the idempotent producer"), so acks=1 runs a plain
+ * producer with retries=0: a record in flight at the kill may fail (and may or may not be in the
+ * log), but no record is ever sent twice, so each acknowledged record must be there exactly once.
+ * acks=1 is acknowledged before any fsync; a process kill leaves the OS page cache intact, so
+ * acknowledged data must survive it (a machine crash is another matter).
+ */
+class ProcessCrashTest {
+    private static final String TOPIC = "crash";
+    private static final int PARTITIONS = 3;
+    private static final int TOTAL = 6000;
+    private static final int IN_FLIGHT = 300;
+
+    @TempDir
+    Path work;
+    BrokerProcess broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    record Acked(int seq, int partition, long offset) {
+    }
+
+    @ParameterizedTest(name = "acks={0}")
+    @ValueSource(strings = {"1", "all"})
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void acknowledgedRecordsSurviveSigkillExactlyOnceAndInOrder(String acks) throws Exception {
+        broker = new BrokerProcess(work, BrokerProcess.freePort(), List.of()).start(30_000);
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, acks);
+        boolean idempotent = acks.equals("all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotent));
+        if (!idempotent) {
+            p.put(ProducerConfig.RETRIES_CONFIG, "0");
+        }
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "2048"); // many small batches, so a kill lands between some
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "40000");
+
+        List<Acked> acked = new CopyOnWriteArrayList<>();
+        Map<Integer, Exception> failed = new ConcurrentHashMap<>();
+        AtomicInteger completed = new AtomicInteger();
+        Semaphore window = new Semaphore(IN_FLIGHT);
+        Thread sender;
+        int[] ackedAtKill = new int[2];
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            List<Throwable> senderError = new CopyOnWriteArrayList<>();
+            sender = new Thread(() -> {
+                try {
+                    for (int i = 0; i < TOTAL; i++) {
+                        final int seq = i;
+                        if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("no acknowledgement for 60 s at record " + i);
+                        }
+                        producer.send(new ProducerRecord<>(TOPIC, seq % PARTITIONS, "k" + seq, Integer.toString(seq)),
+                                (md, e) -> {
+                                    if (e == null) {
+                                        acked.add(new Acked(seq, md.partition(), md.offset()));
+                                    } else {
+                                        failed.put(seq, e);
+                                    }
+                                    completed.incrementAndGet();
+                                    window.release();
+                                });
+                    }
+                } catch (Throwable t) {
+                    senderError.add(t);
+                }
+            }, "crash-test-sender");
+            sender.start();
+
+            // Two kills, each while records are streaming: after a third and after two thirds of them.
+            for (int round = 1; round <= 2; round++) {
+                int threshold = TOTAL * round / 3;
+                awaitTrue(() -> completed.get() >= threshold, 30_000,
+                        () -> "only " + completed.get() + " of " + threshold + " records completed before kill #" + threshold
+                                + "; failures " + failed.size() + "\n" + broker.logTail());
+                int before = completed.get();
+                ackedAtKill[round - 1] = acked.size();
+                broker.kill();
+                assertTrue(before < TOTAL, "the kill must land mid-stream, but all " + TOTAL + " had completed");
+                broker.start(30_000);
+            }
+            sender.join(60_000);
+            assertTrue(senderError.isEmpty(), () -> "sender failed: " + senderError);
+            awaitTrue(() -> completed.get() == TOTAL, 45_000,
+                    () -> "only " + completed.get() + " of " + TOTAL + " sends completed\n" + broker.logTail());
+        }
+
+        // The producer's view: what was acknowledged, per partition, in send order.
+        Map<Integer, List<Acked>> ackedByPartition = new HashMap<>();
+        for (Acked a : acked) {
+            ackedByPartition.computeIfAbsent(a.partition(), k -> new ArrayList<>()).add(a);
+        }
+        for (List<Acked> list : ackedByPartition.values()) {
+            list.sort((x, y) -> Integer.compare(x.seq(), y.seq()));
+            for (int i = 1; i < list.size(); i++) {
+                assertTrue(list.get(i).offset() > list.get(i - 1).offset(),
+                        "acknowledged offsets go backwards in send order: " + list.get(i - 1) + " then " + list.get(i));
+            }
+        }
+        if (idempotent) {
+            // Idempotence with unbounded retries gets every record through the restarts.
+            assertTrue(failed.isEmpty(), () -> failed.size() + " sends failed, e.g. " + failed.entrySet().stream().limit(3).toList());
+            assertEquals(TOTAL, acked.size());
+        } else {
+            // Without retries only the records in flight at a kill may fail; the stream goes on after each restart.
+            assertTrue(acked.size() >= TOTAL / 2, "only " + acked.size() + " of " + TOTAL + " acknowledged; failures e.g. "
+                    + failed.entrySet().stream().limit(3).toList());
+        }
+        assertTrue(acked.size() > ackedAtKill[1] && ackedAtKill[1] > ackedAtKill[0] && ackedAtKill[0] > 0,
+                "acknowledgements before, between and after the kills: " + java.util.Arrays.toString(ackedAtKill) + ", " + acked.size());
+
+        // The log's view after the last restart.
+        Map<Integer, List<ConsumerRecord<String, String>>> log = readAll();
+        System.out.printf("ProcessCrashTest acks=%s: %d acknowledged (%d at kill 1, %d at kill 2), %d failed, %d in the log%n",
+                acks, acked.size(), ackedAtKill[0], ackedAtKill[1], failed.size(),
+                log.values().stream().mapToInt(List::size).sum());
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            List<ConsumerRecord<String, String>> records = log.getOrDefault(partition, List.of());
+            Map<Integer, Long> offsetOfSeq = new HashMap<>();
+            List<Integer> seqsInLog = new ArrayList<>();
+            for (ConsumerRecord<String, String> r : records) {
+                int seq = Integer.parseInt(r.value());
+                assertEquals("k" + seq, r.key(), "key of record " + seq);
+                assertEquals(partition, seq % PARTITIONS, "record " + seq + " in the wrong partition");
+                Long previous = offsetOfSeq.put(seq, r.offset());
+                if (previous != null) {
+                    fail("record " + seq + " is in partition " + partition + " twice: offsets " + previous + " and " + r.offset());
+                }
+                seqsInLog.add(seq);
+            }
+            List<Acked> expected = ackedByPartition.getOrDefault(partition, List.of());
+            List<Integer> expectedSeqs = expected.stream().map(Acked::seq).toList();
+            List<Integer> ackedSeqsInLogOrder = seqsInLog.stream().filter(s -> expectedSeqs.contains(s)).toList();
+            for (Acked a : expected) {
+                Long at = offsetOfSeq.get(a.seq());
+                if (at == null) {
+                    fail("acknowledged record " + a + " is missing from partition " + partition);
+                }
+                assertEquals(a.offset(), at, "record " + a.seq() + " is not at the offset its acknowledgement named");
+            }
+            assertEquals(expectedSeqs, ackedSeqsInLogOrder, "per-partition order of acknowledged records");
+        }
+    }
+
+    private Map<Integer, List<ConsumerRecord<String, String>>> readAll() throws Exception {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            tps.add(new TopicPartition(TOPIC, i));
+        }
+        Map<Integer, List<ConsumerRecord<String, String>>> out = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(15));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    fail("could not read up to the end offsets " + end + " in 30 s\n" + broker.logTail());
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, long timeoutMs, java.util.function.Supplier<String> message)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(message.get());
+            }
+            Thread.sleep(10); // polling interval of a condition with a deadline, not a synchronization point
+        }
+    }
+}
