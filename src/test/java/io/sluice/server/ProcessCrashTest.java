@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sluice.testing.BrokerProcess;
+import io.sluice.testing.KafkaTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * producer with retries=0: a record in flight at the kill may fail (and may or may not be in the
  * log), but no record is ever sent twice, so each acknowledged record must be there exactly once.
  * acks=1 is acknowledged before any fsync; a process kill leaves the OS page cache intact, so
- * acknowledged data must survive it (a machine crash is another matter).
+ * acknowledged data must survive it (a machine crash is another matter). Finally, after a clean
+ * stop, Kafka's own DumpLogSegments reads the segments and indexes those lives left behind.
  */
 class ProcessCrashTest {
     private static final String TOPIC = "crash";
@@ -201,6 +203,42 @@ class ProcessCrashTest {
                 assertEquals(a.offset(), at, "record " + a.seq() + " is not at the offset its acknowledgement named");
             }
             assertEquals(expectedSeqs, ackedSeqsInLogOrder, "per-partition order of acknowledged records");
+        }
+
+        // The files written across three broker lives, two of them cut short, after a clean stop:
+        // Kafka's own DumpLogSegments reads every record and finds the indexes sound.
+        broker.stop();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            Path dir = broker.dataDir().resolve(TOPIC + "-" + partition);
+            List<String> segments = new ArrayList<>();
+            List<String> indexes = new ArrayList<>();
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(".log")) {
+                        segments.add(f.toString());
+                    } else if (name.endsWith(".index") || name.endsWith(".timeindex")) {
+                        indexes.add(f.toString());
+                    }
+                }
+            }
+            KafkaTools.Result dump = KafkaTools.run("org.apache.kafka.tools.DumpLogSegments",
+                    List.of("--deep-iteration", "--files", String.join(",", segments)), 120);
+            assertEquals(0, dump.exitCode(), dump::all);
+            assertEquals(null, KafkaTools.trouble(dump), () -> KafkaTools.trouble(dump));
+            long listed = dump.stdout().lines().filter(l -> l.startsWith("| offset: ")).count();
+            assertEquals(log.getOrDefault(partition, List.of()).size(), listed, "records DumpLogSegments lists in partition " + partition);
+            KafkaTools.Result sanity = KafkaTools.run("org.apache.kafka.tools.DumpLogSegments",
+                    List.of("--index-sanity-check", "--files", String.join(",", indexes)), 120);
+            assertEquals(0, sanity.exitCode(), sanity::all);
+            assertEquals(null, KafkaTools.trouble(sanity), () -> KafkaTools.trouble(sanity));
+            for (String index : indexes) {
+                assertTrue(sanity.stdout().contains(index + " passed sanity check"), () -> index + " failed:\n" + sanity.all());
+            }
+            KafkaTools.Result verify = KafkaTools.run("org.apache.kafka.tools.DumpLogSegments",
+                    List.of("--verify-index-only", "--files", String.join(",", indexes)), 120);
+            assertEquals(0, verify.exitCode(), verify::all);
+            assertEquals(null, KafkaTools.trouble(verify), () -> KafkaTools.trouble(verify));
         }
     }
 

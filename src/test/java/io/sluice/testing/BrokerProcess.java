@@ -128,6 +128,22 @@ public final class BrokerProcess implements AutoCloseable {
         process = null;
     }
 
+    /** SIGTERM: the broker's shutdown hook closes it cleanly; waits until the process is gone. */
+    public void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("pid " + process.pid() + " did not stop within 30 s of SIGTERM\n" + logTail());
+        }
+        process = null;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

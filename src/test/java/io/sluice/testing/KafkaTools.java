@@ -41,6 +41,22 @@ public final class KafkaTools {
         return exec(cmd, DIR, timeoutSeconds);
     }
 
+    /**
+     * The first sign of trouble in a DumpLogSegments run (its words for a bad index, a CRC or
+     * offset mismatch, an exception), or null when there is none. slf4j's note that it has no
+     * binding is not trouble.
+     */
+    public static String trouble(Result result) {
+        String all = result.all().lines().filter(l -> !l.startsWith("SLF4J: ")).reduce("", (a, b) -> a + b + "\n");
+        for (String bad : List.of("Exception", "mismatch", "Mismatch", "corrupt", "Corrupt", "error", "Error",
+                "not a valid", "not found", "out of order", "failed", "Failed", "isvalid: false")) {
+            if (all.contains(bad)) {
+                return "\"" + bad + "\" in the output:\n" + all;
+            }
+        }
+        return null;
+    }
+
     static synchronized String classpath() throws Exception {
         if (classpath != null) {
             return classpath;
