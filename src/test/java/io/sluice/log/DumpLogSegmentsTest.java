@@ -42,6 +42,12 @@ class DumpLogSegmentsTest {
     private static final int BATCHES_PER_CODEC = 3;
     private static final int RECORDS_PER_BATCH = 40;
 
+    /** Resolving Kafka's tools may download them on a fresh machine: outside the tests' time limits. */
+    @org.junit.jupiter.api.BeforeAll
+    static void resolveKafkaTools() throws Exception {
+        KafkaTools.classpath();
+    }
+
     @TempDir
     Path data;
 
@@ -49,7 +55,7 @@ class DumpLogSegmentsTest {
     }
 
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void kafkasDumpLogSegmentsReadsEverySluiceSegmentAndIndex() throws Exception {
         List<Sent> sent = new ArrayList<>();
         try (TestBroker broker = new TestBroker(data).start()) {

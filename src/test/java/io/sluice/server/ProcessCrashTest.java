@@ -58,6 +58,12 @@ class ProcessCrashTest {
     private static final int TOTAL = 6000;
     private static final int IN_FLIGHT = 300;
 
+    /** Resolving Kafka's tools may download them on a fresh machine: outside the tests' time limits. */
+    @org.junit.jupiter.api.BeforeAll
+    static void resolveKafkaTools() throws Exception {
+        KafkaTools.classpath();
+    }
+
     @TempDir
     Path work;
     BrokerProcess broker;
@@ -74,7 +80,7 @@ class ProcessCrashTest {
 
     @ParameterizedTest(name = "acks={0}")
     @ValueSource(strings = {"1", "all"})
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void acknowledgedRecordsSurviveSigkillExactlyOnceAndInOrder(String acks) throws Exception {
         broker = new BrokerProcess(work, BrokerProcess.freePort(), List.of()).start(30_000);
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
@@ -239,6 +245,36 @@ class ProcessCrashTest {
                     List.of("--verify-index-only", "--files", String.join(",", indexes)), 120);
             assertEquals(0, verify.exitCode(), verify::all);
             assertEquals(null, KafkaTools.trouble(verify), () -> KafkaTools.trouble(verify));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void topicsCreatedRightBeforeASigkillKeepTheirIdsAndPartitions() throws Exception {
+        broker = new BrokerProcess(work, BrokerProcess.freePort(), List.of()).start(30_000);
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> before;
+        List<String> names = List.of("t-a", "t-b", "t-c", "t-d");
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                topics.add(new NewTopic(names.get(i), i + 1, (short) 1));
+            }
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            before = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            // A delete answered just before the kill must stick too.
+            admin.deleteTopics(List.of("t-d")).all().get(30, TimeUnit.SECONDS);
+        }
+        broker.kill();
+        broker.start(30_000);
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            java.util.Set<String> listed = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            assertEquals(java.util.Set.of("t-a", "t-b", "t-c"), listed, "topics after the kill");
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> after =
+                    admin.describeTopics(List.of("t-a", "t-b", "t-c")).allTopicNames().get(30, TimeUnit.SECONDS);
+            for (String name : after.keySet()) {
+                assertEquals(before.get(name).topicId(), after.get(name).topicId(), "topic id of " + name);
+                assertEquals(before.get(name).partitions().size(), after.get(name).partitions().size(), "partitions of " + name);
+            }
         }
     }
 

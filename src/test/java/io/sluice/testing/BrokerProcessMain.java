@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>Usage: {@code BrokerProcessMain <port> <data dir> [key=value ...]}. Binds PLAINTEXT on
  * 127.0.0.1:port (0 for any free port), prints {@code SLUICE_BROKER_PORT=<bound port>} on stdout
- * once the listener is bound, and runs until it is killed.
+ * once the listener is bound, and runs until it is killed. It also ends when its stdin closes, so
+ * a test JVM that dies leaves no broker behind (its parent keeps stdin open as a pipe).
  */
 public final class BrokerProcessMain {
     public static final String PORT_LINE_PREFIX = "SLUICE_BROKER_PORT=";
@@ -49,6 +50,19 @@ public final class BrokerProcessMain {
             broker.close();
             vertx.close();
         }));
+        Thread orphanGuard = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing; EOF means it is gone
+                }
+            } catch (java.io.IOException ignored) {
+                // same as EOF
+            }
+            System.err.println("BrokerProcessMain: stdin closed, the test JVM is gone; halting");
+            Runtime.getRuntime().halt(3);
+        }, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
         Thread.currentThread().join();
     }
 }

@@ -57,7 +57,8 @@ public final class KafkaTools {
         return null;
     }
 
-    static synchronized String classpath() throws Exception {
+    /** Resolves (once per JVM) and returns the Kafka tools classpath; slow the first time on a fresh machine. */
+    public static synchronized String classpath() throws Exception {
         if (classpath != null) {
             return classpath;
         }
