@@ -138,6 +138,16 @@ public final class BrokerProcess implements AutoCloseable {
             throw new IllegalStateException("pid " + process.pid() + " did not stop within 30 s of SIGTERM\n" + logTail());
         }
         process = null;
+        String log;
+        try {
+            log = Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String lastLife = log.substring(log.lastIndexOf("---- start #"));
+        if (!lastLife.contains(BrokerProcessMain.CLEAN_STOP_LINE)) {
+            throw new IllegalStateException("the broker did not log a clean stop after SIGTERM:\n" + logTail());
+        }
     }
 
     public Path dataDir() {

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 public final class BrokerProcessMain {
     public static final String PORT_LINE_PREFIX = "SLUICE_BROKER_PORT=";
+    public static final String CLEAN_STOP_LINE = "BrokerProcessMain: broker closed cleanly";
 
     private BrokerProcessMain() {
     }
@@ -49,6 +50,9 @@ public final class BrokerProcessMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             vertx.close();
+            // JUL-based logging may already be shut down here; this line tells tests the close finished
+            System.err.println(CLEAN_STOP_LINE);
+            System.err.flush();
         }));
         Thread orphanGuard = new Thread(() -> {
             try {
@@ -58,8 +62,10 @@ public final class BrokerProcessMain {
             } catch (java.io.IOException ignored) {
                 // same as EOF
             }
-            System.err.println("BrokerProcessMain: stdin closed, the test JVM is gone; halting");
-            Runtime.getRuntime().halt(3);
+            // System.exit, not halt: Process.destroy() (SIGTERM) also closes our stdin, and a halt
+            // here would cut the clean shutdown short. exit waits for a shutdown already under way.
+            System.err.println("BrokerProcessMain: stdin closed; exiting");
+            System.exit(3);
         }, "orphan-guard");
         orphanGuard.setDaemon(true);
         orphanGuard.start();
