@@ -211,6 +211,9 @@ class ProcessCrashTest {
             assertEquals(expectedSeqs, ackedSeqsInLogOrder, "per-partition order of acknowledged records");
         }
 
+        // Timestamp lookups go through the time indexes rebuilt or continued after each kill.
+        assertTimestampLookups(log);
+
         // The files written across three broker lives, two of them cut short, after a clean stop:
         // Kafka's own DumpLogSegments reads every record and finds the indexes sound.
         broker.stop();
@@ -274,6 +277,29 @@ class ProcessCrashTest {
             for (String name : after.keySet()) {
                 assertEquals(before.get(name).topicId(), after.get(name).topicId(), "topic id of " + name);
                 assertEquals(before.get(name).partitions().size(), after.get(name).partitions().size(), "partitions of " + name);
+            }
+        }
+    }
+
+    private void assertTimestampLookups(Map<Integer, List<ConsumerRecord<String, String>>> log) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            for (Map.Entry<Integer, List<ConsumerRecord<String, String>>> e : log.entrySet()) {
+                List<ConsumerRecord<String, String>> records = e.getValue();
+                TopicPartition tp = new TopicPartition(TOPIC, e.getKey());
+                // every 97th record's timestamp, and one past the last
+                for (int i = 0; i <= records.size(); i += Math.min(97, Math.max(1, records.size() - i))) {
+                    long ts = i < records.size() ? records.get(i).timestamp()
+                            : records.stream().mapToLong(ConsumerRecord::timestamp).max().orElse(0) + 1;
+                    Long expected = records.stream().filter(r -> r.timestamp() >= ts).map(ConsumerRecord::offset)
+                            .min(Long::compare).orElse(null);
+                    var found = consumer.offsetsForTimes(Map.of(tp, ts), Duration.ofSeconds(15)).get(tp);
+                    assertEquals(expected, found == null ? null : found.offset(), "offsetsForTimes(" + tp + ", " + ts + ")");
+                    if (i == records.size()) {
+                        break;
+                    }
+                }
             }
         }
     }
