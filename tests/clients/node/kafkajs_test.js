@@ -6,7 +6,8 @@
 // kafkajs has no partition-assignment consumer: reading records back needs the group protocol.
 // Everything kafkajs can do without groups is checked here (createTopics, fetchTopicMetadata,
 // producer.send with acks -1 (idempotent) and 1, none + gzip, fetchTopicOffsets,
-// fetchTopicOffsetsByTimestamp, deleteTopicRecords, deleteTopics). The group-based read runs only
+// fetchTopicOffsetsByTimestamp, deleteTopicRecords, deleteTopics, a send to a missing topic without
+// auto-creation). The group-based read runs only
 // when the broker advertises FindCoordinator in ApiVersions; otherwise it prints
 // `SKIP kafkajs-group-consume: ...` (a capability check, not a disabled test).
 // One line per check: `PASS name`, `FAIL name: reason` or `SKIP name: reason`; exit 1 on a FAIL.
@@ -251,6 +252,25 @@ async function main() {
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: p[0], offset: '-1' }] })
     const o2 = (await admin.fetchTopicOffsets(topic)).find(x => x.partition === p[0])
     expect(Number(o2.low) === p[1] && Number(o2.high) === p[1], `partition ${p[0]} after deleting everything: ${JSON.stringify(o2)}`)
+  })
+
+  await check('produce-unknown-topic-rejected', async () => {
+    const missing = `kafkajs-missing-${RUN}`
+    const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 100 } })
+    await producer.connect()
+    let err = null
+    try {
+      await producer.send({ topic: missing, acks: -1, messages: [{ value: 'nowhere' }] })
+    } catch (e) {
+      err = e
+    } finally {
+      await producer.disconnect()
+    }
+    expect(err, 'a send to a missing topic succeeded')
+    const chain = []
+    for (let e = err; e && chain.length < 10; e = e.cause || e.originalError) chain.push(e.type || e.name)
+    expect(chain.includes('UNKNOWN_TOPIC_OR_PARTITION'), `expected UNKNOWN_TOPIC_OR_PARTITION, got ${chain.join(' <- ')}: ${err.message}`)
+    expect(!(await admin.listTopics()).includes(missing), `${missing} was created`)
   })
 
   await check('admin-delete-topic', async () => {

@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 librdkafka_test.py BOOTSTRAP
 Creates topics with the AdminClient, produces keyed records with headers under every codec
 (none, gzip, lz4, snappy, zstd) with acks=all + idempotence and with acks=1, then reads them back
 by partition assignment (no group protocol needed) and checks keys, values, headers, partitions,
-offsets and per-partition order against the delivery reports. Prints one line per check,
+offsets and per-partition order against the delivery reports; then a record over the topic's
+max.message.bytes (MSG_SIZE_TOO_LARGE) and a fetch past the end (OFFSET_OUT_OF_RANGE). Prints one line per check,
 `PASS name` or `FAIL name: reason`; exits 1 if any check failed.
 """
 import sys
@@ -203,6 +204,51 @@ def offsets_for_times(topic):
         c.close()
 
 
+@check("oversized-record-rejected")
+def oversized_record(topic):
+    """A 2 MB record against the topic's default max.message.bytes (~1 MB): MSG_SIZE_TOO_LARGE for it,
+    and the same connection goes on producing."""
+    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"unused-{RUN}", "enable.auto.commit": False})
+    try:
+        before = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    finally:
+        c.close()
+    p = Producer({"bootstrap.servers": BOOTSTRAP, "message.max.bytes": 5_000_000, "compression.type": "none",
+                  "acks": "all", "linger.ms": 0})
+    reports = []
+    p.produce(topic, value=b"x" * 2_000_000, key=b"big", partition=0, on_delivery=lambda e, m: reports.append((e, m)))
+    p.flush(DEADLINE_S)
+    p.produce(topic, value=b"small", key=b"after-big", partition=0, on_delivery=lambda e, m: reports.append((e, m)))
+    expect(p.flush(DEADLINE_S) == 0, "undelivered records")
+    expect(len(reports) == 2, f"{len(reports)} delivery reports")
+    big_err, small = reports[0][0], reports[1]
+    expect(big_err is not None and big_err.code() == KafkaError.MSG_SIZE_TOO_LARGE,
+           f"the 2 MB record: expected MSG_SIZE_TOO_LARGE, got {big_err}")
+    expect(small[0] is None and small[1].offset() == before[1],
+           f"the next record: {small[0]}, offset {small[1].offset()} (expected {before[1]})")
+
+
+@check("offset-out-of-range")
+def offset_out_of_range(topic):
+    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"unused-{RUN}", "enable.auto.commit": False,
+                  "auto.offset.reset": "error"})
+    try:
+        low, high = c.get_watermark_offsets(TopicPartition(topic, 1), timeout=10)
+        c.assign([TopicPartition(topic, 1, high + 1000)])
+        deadline = time.time() + DEADLINE_S
+        while True:
+            expect(time.time() < deadline, "no error for an offset past the end")
+            msg = c.poll(0.5)
+            if msg is None:
+                continue
+            expect(msg.error() is not None, f"a record at {msg.offset()}, past the end {high}")
+            expect(msg.error().code() == KafkaError._AUTO_OFFSET_RESET,
+                   f"expected _AUTO_OFFSET_RESET (broker OFFSET_OUT_OF_RANGE), got {msg.error()}")
+            break
+    finally:
+        c.close()
+
+
 @check("admin-delete-topic")
 def delete_topic(topic):
     a = admin()
@@ -218,6 +264,8 @@ def main():
     if create_topic(topic):
         if produce_and_consume(topic):
             offsets_for_times(topic)
+        oversized_record(topic)
+        offset_out_of_range(topic)
         delete_topic(topic)
     failed = [r for r in results if r[1] is not None]
     print(f"# librdkafka {len(results) - len(failed)} passed, {len(failed)} failed", file=sys.stderr)
