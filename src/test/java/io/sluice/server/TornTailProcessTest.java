@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A broker process is SIGKILLed, and before it restarts the tail of its active segment is damaged
  * the way a crash can leave it (half a batch, a batch whose CRC does not match, zeroes from a
  * preallocated or unwritten block). The restarted broker truncates the damage on disk, never
- * serves it, and appends the next records right after the last intact one.
+ * serves it, and appends the next records right after the last intact one. Likewise a missing
+ * offset index and a garbage time index are rebuilt: seeks and timestamp lookups stay exact.
  */
 class TornTailProcessTest {
     private static final String TOPIC = "torn";
@@ -113,6 +114,79 @@ class TornTailProcessTest {
         // and the log goes on after the last repair
         List<RecordMetadata> last = produce(round, 10);
         assertEquals(expected.size(), last.get(0).offset(), "first offset after the last repair");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void missingAndGarbageIndexesAfterSigkillAreRebuilt() throws Exception {
+        broker = new BrokerProcess(work, BrokerProcess.freePort(), List.of()).start(30_000);
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("index.interval.bytes", "256"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        List<RecordMetadata> acked = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            acked.addAll(produce(round, 300));
+        }
+        broker.kill();
+        Path dir = broker.dataDir().resolve(TOPIC + "-0");
+        Files.delete(dir.resolve("00000000000000000000.index"));
+        byte[] garbage = new byte[12 * 40 + 5];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(dir.resolve("00000000000000000000.timeindex"), garbage);
+        broker.start(30_000);
+
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(tp));
+            assertEquals(acked.size(), consumer.endOffsets(List.of(tp), Duration.ofSeconds(15)).get(tp), "end offset");
+            // Seeks land on exactly the record asked for: the offset index leads there.
+            for (long offset : new long[] {0, 1, 299, 300, 777, 1000, acked.size() - 1}) {
+                consumer.seek(tp, offset);
+                ConsumerRecord<String, String> first = pollOne(consumer);
+                assertEquals(offset, first.offset(), "first record after seek(" + offset + ")");
+                assertEquals("r" + (offset / 300) + "-" + (offset % 300), first.value(), "value at " + offset);
+            }
+            // Timestamp lookups: the time index leads to the first record at or after the time.
+            for (int i : new int[] {0, 150, 450, 900, acked.size() - 1}) {
+                long ts = acked.get(i).timestamp();
+                long expected = -1;
+                for (RecordMetadata m : acked) {
+                    if (m.timestamp() >= ts) {
+                        expected = m.offset();
+                        break;
+                    }
+                }
+                var found = consumer.offsetsForTimes(Map.of(tp, ts), Duration.ofSeconds(15)).get(tp);
+                assertEquals(expected, found == null ? -1 : found.offset(), "offsetsForTimes(" + ts + ")");
+            }
+        }
+        // New appends index as before, and Kafka's tool finds the rebuilt indexes sound.
+        produce(9, 50);
+        broker.stop();
+        List<String> indexes = List.of(dir.resolve("00000000000000000000.index").toString(),
+                dir.resolve("00000000000000000000.timeindex").toString());
+        io.sluice.testing.KafkaTools.Result verify = io.sluice.testing.KafkaTools.run(
+                "org.apache.kafka.tools.DumpLogSegments", List.of("--files", String.join(",", indexes)), 120);
+        assertEquals(0, verify.exitCode(), verify::all);
+        assertEquals(null, io.sluice.testing.KafkaTools.trouble(verify), () -> io.sluice.testing.KafkaTools.trouble(verify));
+        long entries = verify.stdout().lines().filter(l -> l.startsWith("offset: ")).count();
+        // one entry per batch that follows 256 bytes of unindexed data: at least one per producer round after the first
+        org.junit.jupiter.api.Assertions.assertTrue(entries >= 4, "offset index entries after the rebuild: " + entries + "\n" + verify.stdout());
+    }
+
+    private static ConsumerRecord<String, String> pollOne(KafkaConsumer<String, String> consumer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            var records = consumer.poll(Duration.ofMillis(200));
+            if (!records.isEmpty()) {
+                return records.iterator().next();
+            }
+        }
+        throw new AssertionError("no record within 15 s");
     }
 
     private static ByteBuffer batch(long baseOffset) {
