@@ -57,6 +57,7 @@ class ProcessCrashTest {
     private static final int PARTITIONS = 3;
     private static final int TOTAL = 6000;
     private static final int IN_FLIGHT = 300;
+    private static final String PADDING = "|" + "p".repeat(1000);
 
     /** Resolving Kafka's tools may download them on a fresh machine: outside the tests' time limits. */
     @org.junit.jupiter.api.BeforeAll
@@ -84,7 +85,9 @@ class ProcessCrashTest {
     void acknowledgedRecordsSurviveSigkillExactlyOnceAndInOrder(String acks) throws Exception {
         broker = new BrokerProcess(work, BrokerProcess.freePort(), List.of()).start(30_000);
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // 1 MiB segments (Kafka's minimum): each partition rolls a couple of times during the run
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)
+                    .configs(Map.of("segment.bytes", "1048576")))).all().get(30, TimeUnit.SECONDS);
         }
 
         Properties p = new Properties();
@@ -97,7 +100,7 @@ class ProcessCrashTest {
         }
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "2048"); // many small batches, so a kill lands between some
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "16384"); // many small batches, so a kill lands between some
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
@@ -120,7 +123,7 @@ class ProcessCrashTest {
                         if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("no acknowledgement for 60 s at record " + i);
                         }
-                        producer.send(new ProducerRecord<>(TOPIC, seq % PARTITIONS, "k" + seq, Integer.toString(seq)),
+                        producer.send(new ProducerRecord<>(TOPIC, seq % PARTITIONS, "k" + seq, seq + PADDING),
                                 (md, e) -> {
                                     if (e == null) {
                                         acked.add(new Acked(seq, md.partition(), md.offset()));
@@ -181,15 +184,16 @@ class ProcessCrashTest {
 
         // The log's view after the last restart.
         Map<Integer, List<ConsumerRecord<String, String>>> log = readAll();
-        System.out.printf("ProcessCrashTest acks=%s: %d acknowledged (%d at kill 1, %d at kill 2), %d failed, %d in the log%n",
+        System.out.printf("ProcessCrashTest acks=%s: %d acknowledged (%d at kill 1, %d at kill 2), %d failed, %d in the log, segments %s%n",
                 acks, acked.size(), ackedAtKill[0], ackedAtKill[1], failed.size(),
-                log.values().stream().mapToInt(List::size).sum());
+                log.values().stream().mapToInt(List::size).sum(), segmentCounts());
         for (int partition = 0; partition < PARTITIONS; partition++) {
             List<ConsumerRecord<String, String>> records = log.getOrDefault(partition, List.of());
             Map<Integer, Long> offsetOfSeq = new HashMap<>();
             List<Integer> seqsInLog = new ArrayList<>();
             for (ConsumerRecord<String, String> r : records) {
-                int seq = Integer.parseInt(r.value());
+                int seq = Integer.parseInt(r.value().substring(0, r.value().indexOf('|')));
+                assertEquals(seq + PADDING, r.value(), "value of record " + seq);
                 assertEquals("k" + seq, r.key(), "key of record " + seq);
                 assertEquals(partition, seq % PARTITIONS, "record " + seq + " in the wrong partition");
                 Long previous = offsetOfSeq.put(seq, r.offset());
@@ -231,6 +235,7 @@ class ProcessCrashTest {
                     }
                 }
             }
+            assertTrue(segments.size() >= 2, "partition " + partition + " never rolled: " + segments);
             KafkaTools.Result dump = KafkaTools.run("org.apache.kafka.tools.DumpLogSegments",
                     List.of("--deep-iteration", "--files", String.join(",", segments)), 120);
             assertEquals(0, dump.exitCode(), dump::all);
@@ -279,6 +284,16 @@ class ProcessCrashTest {
                 assertEquals(before.get(name).partitions().size(), after.get(name).partitions().size(), "partitions of " + name);
             }
         }
+    }
+
+    private Map<Integer, Long> segmentCounts() throws java.io.IOException {
+        Map<Integer, Long> counts = new java.util.TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(broker.dataDir().resolve(TOPIC + "-" + partition))) {
+                counts.put(partition, files.filter(f -> f.toString().endsWith(".log")).count());
+            }
+        }
+        return counts;
     }
 
     private void assertTimestampLookups(Map<Integer, List<ConsumerRecord<String, String>>> log) {
