@@ -16,7 +16,8 @@ import uuid
 
 from confluent_kafka import (OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer,
                              TopicPartition)
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka import TIMESTAMP_LOG_APPEND_TIME
+from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
 
 BOOTSTRAP = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:9092"
 RUN = uuid.uuid4().hex[:8]
@@ -249,6 +250,60 @@ def offset_out_of_range(topic):
         c.close()
 
 
+@check("admin-configs-and-partitions")
+def configs_and_partitions(topic):
+    """A topic created with configs: describe_configs shows them as topic overrides; alter_configs
+    changes them; create_partitions adds partitions that take records."""
+    a = admin()
+    a.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1,
+                              config={"retention.ms": "7200000", "message.timestamp.type": "LogAppendTime"})],
+                    request_timeout=15)[topic].result(timeout=DEADLINE_S)
+    res = ConfigResource(ConfigResource.Type.TOPIC, topic)
+    entries = a.describe_configs([res], request_timeout=15)[res].result(timeout=DEADLINE_S)
+    expect(entries["retention.ms"].value == "7200000", f"retention.ms = {entries['retention.ms'].value}")
+    expect(entries["retention.ms"].source == 1, f"retention.ms source {entries['retention.ms'].source}, expected 1 (DYNAMIC_TOPIC_CONFIG)")
+    expect(entries["message.timestamp.type"].value == "LogAppendTime", f"message.timestamp.type = {entries['message.timestamp.type'].value}")
+    expect(entries["cleanup.policy"].value == "delete" and entries["cleanup.policy"].source != 1,
+           f"cleanup.policy {entries['cleanup.policy'].value} source {entries['cleanup.policy'].source}")
+    # AlterConfigs replaces the topic's whole override set
+    res2 = ConfigResource(ConfigResource.Type.TOPIC, topic,
+                          set_config={"retention.ms": "3600000", "message.timestamp.type": "LogAppendTime"})
+    a.alter_configs([res2], request_timeout=15)[res2].result(timeout=DEADLINE_S)
+    deadline = time.time() + DEADLINE_S
+    while a.describe_configs([res], request_timeout=15)[res].result(timeout=DEADLINE_S)["retention.ms"].value != "3600000":
+        expect(time.time() < deadline, "retention.ms never became 3600000 after alter_configs")
+        time.sleep(0.1)
+    a.create_partitions([NewPartitions(topic, 4)], request_timeout=15)[topic].result(timeout=DEADLINE_S)
+    while len(a.list_topics(topic=topic, timeout=10).topics[topic].partitions) != 4:
+        expect(time.time() < deadline, "the topic never showed 4 partitions")
+        time.sleep(0.1)
+    # LogAppendTime: the broker stamps the records; the delivery report and the consumer say so.
+    p = Producer({"bootstrap.servers": BOOTSTRAP, "acks": "all", "linger.ms": 0})
+    reports = []
+    before = int(time.time() * 1000)
+    p.produce(topic, value=b"on a new partition", key=b"k", partition=3, timestamp=1000,
+              on_delivery=lambda e, m: reports.append((e, m)))
+    expect(p.flush(DEADLINE_S) == 0, "undelivered")
+    after = int(time.time() * 1000)
+    err, m = reports[0]
+    expect(err is None and m.partition() == 3 and m.offset() == 0, f"delivery: {err}, {m.partition()}/{m.offset()}")
+    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"unused-{RUN}", "enable.auto.commit": False})
+    try:
+        c.assign([TopicPartition(topic, 3, OFFSET_BEGINNING)])
+        deadline = time.time() + DEADLINE_S
+        msg = None
+        while msg is None:
+            expect(time.time() < deadline, "no record from the new partition")
+            msg = c.poll(0.5)
+        expect(msg.error() is None and msg.value() == b"on a new partition", f"read {msg.error()} {msg.value()}")
+        ts_type, ts = msg.timestamp()
+        expect(ts_type == TIMESTAMP_LOG_APPEND_TIME and before - 5000 <= ts <= after + 5000,
+               f"timestamp ({ts_type}, {ts}); expected LogAppendTime ({TIMESTAMP_LOG_APPEND_TIME}) within [{before}, {after}], not the 1000 sent")
+    finally:
+        c.close()
+    a.delete_topics([topic], request_timeout=15)[topic].result(timeout=DEADLINE_S)
+
+
 @check("admin-delete-topic")
 def delete_topic(topic):
     a = admin()
@@ -267,6 +322,7 @@ def main():
         oversized_record(topic)
         offset_out_of_range(topic)
         delete_topic(topic)
+    configs_and_partitions(f"librdkafka-configs-{RUN}")
     failed = [r for r in results if r[1] is not None]
     print(f"# librdkafka {len(results) - len(failed)} passed, {len(failed)} failed", file=sys.stderr)
     sys.exit(1 if failed else 0)
