@@ -23,10 +23,9 @@ public class ClientOptions {
             description = "Client properties (security, timeouts, ...) for the Kafka clients this command uses.")
     Path commandConfig;
 
-    /** The command config file with the bootstrap address on top; the CLI's own defaults under both. */
+    /** The command config file with the bootstrap address on top. */
     Properties clientProperties() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
         if (commandConfig != null) {
             try (InputStream in = Files.newInputStream(commandConfig)) {
                 Properties file = new Properties();
@@ -43,6 +42,7 @@ public class ClientOptions {
     Admin admin() {
         Properties props = clientProperties();
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-cli");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
         return Admin.create(props);
     }
 }
