@@ -28,7 +28,8 @@ public final class Cli {
         });
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
-            io.err().println("Error: " + e.getMessage());
+            String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
+            io.err().println("Error: " + message);
             io.err().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             io.err().flush();
             return USAGE;

@@ -40,7 +40,14 @@ final class ErrorReporter {
             return "the broker does not support this request: " + t.getMessage();
         }
         String msg = t.getMessage();
-        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+        StringBuilder text = new StringBuilder(msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg);
+        // Client constructors wrap the useful reason ("Failed to create new KafkaAdminClient").
+        for (Throwable cause = t.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     private static boolean isExpected(Throwable t) {
