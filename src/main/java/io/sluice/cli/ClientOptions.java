@@ -27,6 +27,9 @@ public class ClientOptions {
     Properties clientProperties() {
         Properties props = new Properties();
         if (commandConfig != null) {
+            if (!Files.isReadable(commandConfig)) {
+                throw new CliException("Cannot read the command config " + commandConfig + ": no such readable file");
+            }
             try (InputStream in = Files.newInputStream(commandConfig)) {
                 Properties file = new Properties();
                 file.load(in);
