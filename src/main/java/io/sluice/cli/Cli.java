@@ -30,6 +30,8 @@ public final class Cli {
             CommandLine failed = e.getCommandLine();
             String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
             io.err().println("Error: " + message);
+            // "Did you mean: topics?" for a mistyped command or option.
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, io.err());
             io.err().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             io.err().flush();
             return USAGE;
