@@ -1,21 +1,40 @@
 package io.sluice.cli;
 
-import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import jakarta.inject.Inject;
-import picocli.CommandLine;
+import java.util.Set;
 
-/** The {@code sluice} command: parses the arguments with picocli and runs the chosen subcommand. */
+/**
+ * The process entry point ({@code java -jar quarkus-run.jar ...}). Only {@code serve} (or no
+ * arguments) boots Quarkus; every other command runs in {@link CliMain} without it. Booting
+ * Quarkus for {@code sluice topics list} would bind the management port (9000, fixed at
+ * build time to be enabled) and collide with a broker running on the same host.
+ */
 @QuarkusMain
-public class SluiceMain implements QuarkusApplication {
-    @Inject
-    ServeCommand serve;
+public class SluiceMain {
+    private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
-    @Override
-    public int run(String... args) {
-        String[] effective = args.length == 0 ? new String[] {"serve"} : args;
-        CommandLine cli = new CommandLine(new SluiceCommand())
-                .addSubcommand("serve", serve);
-        return cli.execute(effective);
+    public static void main(String... args) {
+        if (servesBroker(args)) {
+            Quarkus.run(SluiceApp.class, args);
+        } else {
+            CliMain.main(args);
+        }
+    }
+
+    /** {@code sluice} and {@code sluice serve [file]} start a broker; {@code sluice serve --help} does not. */
+    static boolean servesBroker(String... args) {
+        if (args.length == 0) {
+            return true;
+        }
+        if (!args[0].equals("serve")) {
+            return false;
+        }
+        for (String arg : args) {
+            if (HELP.contains(arg)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
