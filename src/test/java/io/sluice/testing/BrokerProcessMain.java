@@ -2,6 +2,7 @@ package io.sluice.testing;
 
 import io.sluice.server.Broker;
 import io.sluice.server.config.BrokerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class BrokerProcessMain {
             props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         Vertx vertx = Vertx.vertx();
-        Broker broker = new Broker(BrokerConfig.fromProperties(props), vertx);
+        Broker broker = new Broker(BrokerConfig.fromProperties(props), vertx, new SimpleMeterRegistry());
         broker.start();
         System.out.println(PORT_LINE_PREFIX + broker.boundPort("PLAINTEXT"));
         System.out.flush();
