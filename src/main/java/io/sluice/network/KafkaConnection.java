@@ -1,6 +1,7 @@
 package io.sluice.network;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
@@ -11,8 +12,10 @@ import org.jboss.logging.Logger;
 /**
  * One client connection. Like Kafka, a connection has one request in processing at a time, so
  * responses leave in request order and a producer's pipelined batches reach the log in the order
- * sent. Requests that arrive meanwhile wait in a queue; when that queue holds too many requests or
- * bytes, the socket stops being read until it drains (backpressure instead of unbounded memory).
+ * sent. Backpressure works both ways instead of letting memory grow: requests that arrive while
+ * one is processed wait in a queue, and when that queue holds too many requests or bytes the
+ * socket stops being read; and while more than {@link #MAX_UNSENT_RESPONSE_BYTES} of responses
+ * have not reached the kernel yet (a client that does not read), no further request is processed.
  * All state is touched only on the connection's event loop.
  */
 final class KafkaConnection {
@@ -26,6 +29,10 @@ final class KafkaConnection {
     private final FrameDecoder decoder;
     private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
     private long waitingBytes;
+    /** Enough to keep a fast reader busy while the next request is processed. */
+    static final long MAX_UNSENT_RESPONSE_BYTES = 1 << 20;
+
+    private long unsentResponseBytes;
     private boolean processing;
     private boolean paused;
     private boolean closed;
@@ -64,7 +71,7 @@ final class KafkaConnection {
     }
 
     private void processNext() {
-        if (processing || closed || waiting.isEmpty()) {
+        if (processing || closed || waiting.isEmpty() || unsentResponseBytes > MAX_UNSENT_RESPONSE_BYTES) {
             return;
         }
         Buffer frame = waiting.poll();
@@ -98,11 +105,20 @@ final class KafkaConnection {
     private void write(ResponseFrame frame) {
         for (ResponseFrame.Part part : frame.parts()) {
             if (part instanceof ResponseFrame.Bytes bytes) {
-                socket.write(bytes.buffer());
+                track(bytes.buffer().length(), socket.write(bytes.buffer()));
             } else if (part instanceof ResponseFrame.FileRegion region) {
-                ((NetSocketInternal) socket).writeMessage(new SharedFileRegion(region));
+                track(region.count(), ((NetSocketInternal) socket).writeMessage(new SharedFileRegion(region)));
             }
         }
+    }
+
+    /** Counts response bytes until the kernel has taken them; file regions count too (Netty's own estimate skips them). */
+    private void track(long bytes, Future<Void> written) {
+        unsentResponseBytes += bytes;
+        written.onComplete(r -> {
+            unsentResponseBytes -= bytes;
+            processNext();
+        });
     }
 
     private void applyBackpressure() {
