@@ -18,7 +18,7 @@ import java.util.Set;
  * Raft's safety properties, checked after every simulation step against a global record of what
  * has been committed. Each node's log is only re-checked from the lowest offset that changed.
  */
-final class InvariantChecker {
+public final class InvariantChecker {
 
     private record Seen(LogEntry entry, int previousEpoch) {
     }
@@ -43,6 +43,17 @@ final class InvariantChecker {
     private final Set<String> committedRecords = new HashSet<>();
     private final Map<Integer, Watch> watches = new HashMap<>();
     private final List<Acknowledged> acknowledged = new ArrayList<>();
+
+    private int snapshotLoads;
+    private int maxEpoch;
+
+    /** How much a run exercised, to show the seeds are not trivially quiet. */
+    public record Coverage(long committed, int maxEpoch, int snapshotLoads) {
+    }
+
+    Coverage coverage() {
+        return new Coverage(committed.size(), maxEpoch, snapshotLoads);
+    }
 
     long committedEnd() {
         return committed.size();
@@ -119,6 +130,7 @@ final class InvariantChecker {
         }
         w.checkedCommittedUpTo = hwm;
 
+        maxEpoch = Math.max(maxEpoch, raft.epoch());
         if (raft.role() == Role.LEADER) {
             Integer other = leaderOfEpoch.putIfAbsent(raft.epoch(), n.id);
             if (other != null && other != n.id) {
@@ -166,6 +178,7 @@ final class InvariantChecker {
                             + " that does not match the committed log (next delivery " + w.nextDelivery + ")");
                 }
                 w.nextDelivery = l.endOffset();
+                snapshotLoads++;
             } else if (event instanceof SimApp.Committed c) {
                 long o = c.offset();
                 if (o < w.nextDelivery || o >= committed.size() || committed.get((int) o).control()

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 public final class Simulation {
 
     static final int OBSERVER = 100;
-    private static final long TICK_MS = 10;
+    private static final long MAX_TICK_GAP_MS = 20;
 
     /** Lengths of the two phases, in simulated milliseconds. */
     public record Plan(long faultMs, long healedMs) {
@@ -56,12 +56,15 @@ public final class Simulation {
         nodeList = List.copyOf(nodes.values());
     }
 
-    /** Runs the seed; throws an AssertionError naming the seed, with a trace, on any violation. */
-    public void run() {
+    /**
+     * Runs the seed; throws an AssertionError naming the seed, with a trace, on any violation.
+     * Returns what the run exercised.
+     */
+    public InvariantChecker.Coverage run() {
         try {
             for (SimNode n : nodeList) {
                 start(n);
-                scheduleTicks(n, random.nextInt((int) TICK_MS));
+                scheduleTicks(n, random.nextInt((int) MAX_TICK_GAP_MS));
             }
             scheduleFault(random.nextInt(200));
             scheduleClient(random.nextInt(20));
@@ -71,6 +74,7 @@ public final class Simulation {
                 checker.afterStep(nodeList);
             }
             checkLiveness();
+            return checker.coverage();
         } catch (RuntimeException e) { // a SimulationFailure or a node that threw
             throw new AssertionError("seed " + seed + " failed at t=" + scheduler.now() + ": " + e
                     + "\nreplay: -Dsim.seed=" + seed + "\nlast events:\n" + scheduler.trace()
@@ -103,7 +107,8 @@ public final class Simulation {
             if (n.up()) {
                 n.raft.tick(scheduler.now());
             }
-            scheduleTicks(n, scheduler.now() + TICK_MS);
+            // Irregular ticks (a busy or paused process) widen the windows in which state is unflushed.
+            scheduleTicks(n, scheduler.now() + 1 + random.nextInt((int) MAX_TICK_GAP_MS));
         });
     }
 
@@ -115,14 +120,16 @@ public final class Simulation {
         }
         scheduler.at(at, "fault", () -> {
             injectFault();
-            scheduleFault(scheduler.now() + 20 + random.nextInt(250));
+            scheduleFault(scheduler.now() + 10 + random.nextInt(120));
         });
     }
 
     private void injectFault() {
-        SimNode n = nodeList.get(random.nextInt(nodeList.size()));
+        // The leader is where faults hurt most: pick it a third of the time.
+        SimNode n = currentLeader().filter(l -> random.nextInt(3) == 0)
+                .orElse(nodeList.get(random.nextInt(nodeList.size())));
         SimNode other = nodeList.get(random.nextInt(nodeList.size()));
-        switch (random.nextInt(10)) {
+        switch (random.nextInt(11)) {
             case 0, 1 -> {
                 if (n.up()) {
                     scheduler.note("CRASH " + n.id);
@@ -149,6 +156,18 @@ public final class Simulation {
             case 6 -> {
                 scheduler.note("MUTE " + n.id + " (sends nothing, still receives)");
                 nodeList.forEach(o -> network.cut(n.id, o.id));
+            }
+            case 10 -> {
+                if (n.up()) {
+                    // A quick bounce: back before the election it may have voted in is over.
+                    scheduler.note("BOUNCE " + n.id);
+                    n.crash(random);
+                    scheduler.at(scheduler.now() + 1 + random.nextInt(30), "RESTART " + n.id, () -> {
+                        if (!n.up()) {
+                            start(n);
+                        }
+                    });
+                }
             }
             case 7, 8 -> {
                 scheduler.note("HEAL network");

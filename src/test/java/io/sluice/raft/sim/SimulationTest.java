@@ -19,19 +19,26 @@ class SimulationTest {
     void safetyAndLivenessUnderFaults() throws Exception {
         String one = System.getProperty("sim.seed");
         if (one != null) {
-            new Simulation(Long.parseLong(one), Simulation.Plan.DEFAULT).run();
+            System.out.println("raft simulation seed " + one + ": "
+                    + new Simulation(Long.parseLong(one), Simulation.Plan.DEFAULT).run());
             return;
         }
         int seeds = Integer.getInteger("sim.seeds", 2000);
         long started = System.nanoTime();
         AtomicLong next = new AtomicLong();
+        AtomicLong committed = new AtomicLong();
+        AtomicLong epochs = new AtomicLong();
+        AtomicLong snapshotLoads = new AtomicLong();
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(pool.submit(() -> {
                 for (long s = next.getAndIncrement(); s < seeds; s = next.getAndIncrement()) {
-                    new Simulation(s, Simulation.Plan.DEFAULT).run();
+                    InvariantChecker.Coverage c = new Simulation(s, Simulation.Plan.DEFAULT).run();
+                    committed.addAndGet(c.committed());
+                    epochs.addAndGet(c.maxEpoch());
+                    snapshotLoads.addAndGet(c.snapshotLoads());
                 }
                 return null;
             }));
@@ -48,7 +55,8 @@ class SimulationTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("raft simulation: %d seeds, 0 violations, %.1f s%n", seeds,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf("raft simulation: %d seeds, 0 violations, %.1f s; per seed on average %d committed"
+                + " entries, %d epochs, %d snapshot loads%n", seeds, (System.nanoTime() - started) / 1e9,
+                committed.get() / seeds, epochs.get() / seeds, snapshotLoads.get() / seeds);
     }
 }
