@@ -32,6 +32,13 @@ public sealed interface RaftMessage {
     }
 
     /**
+     * Sent only by a voter already in a later epoch (say, a candidate whose vote requests were lost):
+     * the stale leader steps down so that an election in a later epoch can bring that voter back.
+     */
+    record BeginEpochResponse(int from, int epoch, int leaderId) implements RaftMessage {
+    }
+
+    /**
      * Pull replication. {@code fetchOffset} is the fetcher's (flushed) log end and doubles as its
      * acknowledgement; {@code highWatermark} is what the fetcher already knows, so the leader can
      * hold the request until there is something new to say.

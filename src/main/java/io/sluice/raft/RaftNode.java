@@ -2,6 +2,7 @@ package io.sluice.raft;
 
 import io.sluice.raft.LogQueries.FetchCheck;
 import io.sluice.raft.RaftMessage.BeginEpoch;
+import io.sluice.raft.RaftMessage.BeginEpochResponse;
 import io.sluice.raft.RaftMessage.Error;
 import io.sluice.raft.RaftMessage.FetchRequest;
 import io.sluice.raft.RaftMessage.FetchResponse;
@@ -213,6 +214,8 @@ public final class RaftNode {
             if (fromVoter) {
                 onBeginEpoch(r);
             }
+        } else if (message instanceof BeginEpochResponse r) {
+            observeEpoch(r.epoch(), r.leaderId());
         } else if (message instanceof FetchRequest r) {
             onFetchRequest(r);
         } else if (message instanceof FetchResponse r) {
@@ -287,6 +290,10 @@ public final class RaftNode {
     }
 
     private void onBeginEpoch(BeginEpoch r) {
+        if (r.epoch() < epoch) {
+            transport.send(r.from(), new BeginEpochResponse(self, epoch, liveLeader()));
+            return;
+        }
         observeEpoch(r.epoch(), r.from());
         if (role == Role.FOLLOWER && r.epoch() == epoch) {
             leaderContactAt = now;
