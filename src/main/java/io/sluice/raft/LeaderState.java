@@ -79,7 +79,7 @@ final class LeaderState {
         return live >= majority;
     }
 
-    /** Voters that have not fetched since we were elected: they may not know about us yet. */
+    /** Voters that have not fetched since {@code since}: they may not know about us, or be stuck elsewhere. */
     List<Integer> votersNotFetchedSince(long since) {
         List<Integer> ids = new ArrayList<>();
         voters.forEach((id, p) -> {
@@ -111,7 +111,4 @@ final class LeaderState {
         return out;
     }
 
-    long electedAt() {
-        return electedAt;
-    }
 }

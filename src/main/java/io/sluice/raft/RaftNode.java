@@ -189,7 +189,8 @@ public final class RaftNode {
         }
         answerHeldFetches(false);
         if (now - lastBeginEpochAt >= config.requestTimeoutMs()) {
-            sendBeginEpoch(leader.votersNotFetchedSince(leader.electedAt()));
+            // Also reaches a voter that followed us once and then went quiet, e.g. stranded in a later epoch.
+            sendBeginEpoch(leader.votersNotFetchedSince(now - config.requestTimeoutMs()));
         }
     }
 
