@@ -1,0 +1,114 @@
+package io.sluice.raft;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.sluice.raft.RaftMessage.FetchRequest;
+
+/**
+ * What only a leader tracks for its epoch: how far each voter has acknowledged, when each voter
+ * last fetched (check-quorum), and fetches held until there is news (long poll).
+ */
+final class LeaderState {
+
+    private static final class Progress {
+        long endOffset;
+        long lastFetchAt;
+    }
+
+    private record Held(FetchRequest request, long deadline) {
+    }
+
+    private final long epochStartOffset;
+    private final long electedAt;
+    private final Map<Integer, Progress> voters = new TreeMap<>();
+    private final Map<Integer, Held> held = new TreeMap<>();
+
+    LeaderState(int self, Iterable<Integer> voterIds, long epochStartOffset, long now) {
+        this.epochStartOffset = epochStartOffset;
+        this.electedAt = now;
+        for (int id : voterIds) {
+            if (id != self) {
+                Progress p = new Progress();
+                p.lastFetchAt = now;
+                voters.put(id, p);
+            }
+        }
+    }
+
+    /** Records a fetch that matched our log: the fetch offset is an acknowledgement of all below it. */
+    void onValidFetch(int replica, long fetchOffset, long now) {
+        Progress p = voters.get(replica);
+        if (p != null) {
+            p.endOffset = fetchOffset;
+            p.lastFetchAt = now;
+        }
+    }
+
+    /** Any fetch in our epoch shows the replica still follows us, even one that must truncate first. */
+    void onFetch(int replica, long now) {
+        Progress p = voters.get(replica);
+        if (p != null) {
+            p.lastFetchAt = now;
+        }
+    }
+
+    /**
+     * The offset below which a majority of voters (our own flushed log included) hold the log, or -1
+     * while that does not yet include an entry of our epoch: committing an older epoch's entry by
+     * counting replicas is unsafe (Raft §5.4.2), so the leader-change entry must be covered first.
+     */
+    long replicatedOffset(long ownFlushedEnd, int majority) {
+        List<Long> ends = new ArrayList<>();
+        ends.add(ownFlushedEnd);
+        voters.values().forEach(p -> ends.add(p.endOffset));
+        ends.sort(Collections.reverseOrder());
+        long candidate = ends.get(majority - 1);
+        return candidate > epochStartOffset ? candidate : -1;
+    }
+
+    /** Whether a majority of voters (counting us) fetched within the fetch timeout. */
+    boolean hasQuorum(long now, long fetchTimeoutMs, int majority) {
+        if (now - electedAt < fetchTimeoutMs) {
+            return true;
+        }
+        long live = 1 + voters.values().stream().filter(p -> now - p.lastFetchAt < fetchTimeoutMs).count();
+        return live >= majority;
+    }
+
+    /** Voters that have not fetched since {@code since}: they may not know about us, or be stuck elsewhere. */
+    List<Integer> votersNotFetchedSince(long since) {
+        List<Integer> ids = new ArrayList<>();
+        voters.forEach((id, p) -> {
+            if (p.lastFetchAt <= since) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    void hold(FetchRequest request, long deadline) {
+        held.put(request.from(), new Held(request, deadline));
+    }
+
+    void release(int replica) {
+        held.remove(replica);
+    }
+
+    /** Removes and returns held fetches: all of them, or only those past their deadline. */
+    List<FetchRequest> releaseHeld(boolean all, long now) {
+        List<FetchRequest> out = new ArrayList<>();
+        held.values().removeIf(h -> {
+            if (all || now >= h.deadline) {
+                out.add(h.request);
+                return true;
+            }
+            return false;
+        });
+        return out;
+    }
+
+}

@@ -1,0 +1,200 @@
+package io.sluice.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.raft.RaftMessage.BeginEpoch;
+import io.sluice.raft.RaftMessage.FetchRequest;
+import io.sluice.raft.RaftMessage.FetchResponse;
+import io.sluice.raft.RaftMessage.PreVoteRequest;
+import io.sluice.raft.RaftMessage.PreVoteResponse;
+import io.sluice.raft.RaftMessage.VoteRequest;
+import io.sluice.raft.RaftMessage.VoteResponse;
+import io.sluice.raft.sim.MemoryQuorumStateStore;
+import io.sluice.raft.sim.MemoryRaftLog;
+import io.sluice.raft.sim.MemorySnapshotStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scripted scenarios for single rules; the simulation covers their interplay. */
+class RaftNodeTest {
+
+    private static final Map<Integer, String> THREE = Map.of(1, "a", 2, "b", 3, "c");
+
+    private final List<RaftMessage> sent = new ArrayList<>();
+    private final List<String> delivered = new ArrayList<>();
+    private final RaftLog log = new MemoryRaftLog();
+    private final QuorumStateStore state = new MemoryQuorumStateStore();
+    private final SnapshotStore snapshots = new MemorySnapshotStore();
+
+    private final RaftListener listener = new RaftListener() {
+        @Override
+        public void onCommit(long offset, byte[] record) {
+            delivered.add(offset + ":" + new String(record, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void onLoadSnapshot(long endOffset, byte[] data) {
+        }
+
+        @Override
+        public byte[] takeSnapshot() {
+            return new byte[0];
+        }
+    };
+
+    private static RaftConfig config(int id, Map<Integer, String> voters) {
+        return new RaftConfig(id, voters, 100, 100, 250, 80, 120, 20, 5, 20, 1000, 64);
+    }
+
+    private RaftNode node(int id, Map<Integer, String> voters, RaftLog raftLog, QuorumStateStore store,
+            SnapshotStore snaps) {
+        return new RaftNode(config(id, voters), raftLog, store, snaps, (to, m) -> sent.add(m), listener,
+                new Random(id), 0);
+    }
+
+    private RaftNode node(int id) {
+        return node(id, THREE, log, state, snapshots);
+    }
+
+    private static List<byte[]> records(String... values) {
+        List<byte[]> out = new ArrayList<>();
+        for (String v : values) {
+            out.add(v.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Node 1 of three, elected in epoch 1 with node 2's votes. */
+    private RaftNode electedLeader() {
+        RaftNode n = node(1);
+        n.tick(300);
+        assertEquals(Role.PROSPECTIVE, n.role());
+        n.handle(new PreVoteResponse(2, 0, -1, true), 301);
+        assertEquals(Role.CANDIDATE, n.role());
+        n.handle(new VoteResponse(2, 1, -1, true), 302);
+        assertEquals(Role.LEADER, n.role());
+        assertEquals(1, n.epoch());
+        return n;
+    }
+
+    @Test
+    void singleVoterCommitsAndReplaysAfterRestart(@TempDir Path dir) throws Exception {
+        Map<Integer, String> one = Map.of(1, "a");
+        CompletableFuture<Long> appended;
+        try (FileRaftLog fileLog = new FileRaftLog(dir)) {
+            RaftNode n = node(1, one, fileLog, new FileQuorumStateStore(dir), new FileSnapshotStore(dir));
+            n.tick(300);
+            assertEquals(Role.LEADER, n.role());
+            appended = n.append(records("x", "y"));
+            n.tick(310); // flushes the leader-change entry, writes the lingering batch
+            n.tick(320); // flushes the batch: with one voter that commits it
+            assertEquals(2L, appended.get());
+        }
+        assertEquals(List.of("1:x", "2:y"), delivered);
+        delivered.clear();
+        try (FileRaftLog fileLog = new FileRaftLog(dir)) {
+            RaftNode n = node(1, one, fileLog, new FileQuorumStateStore(dir), new FileSnapshotStore(dir));
+            assertEquals(Role.UNATTACHED, n.role()); // a restarted leader must win a new epoch
+            n.tick(300);
+            n.tick(310);
+            assertEquals(2, n.epoch());
+            assertEquals(List.of("1:x", "2:y"), delivered);
+        }
+    }
+
+    @Test
+    void aVoteSurvivesARestart() {
+        RaftNode voter = node(3);
+        voter.handle(new VoteRequest(1, 1, 0, 0), 10);
+        assertEquals(new VoteResponse(3, 1, -1, true), sent.get(sent.size() - 1));
+        RaftNode restarted = node(3);
+        restarted.handle(new VoteRequest(2, 1, 0, 0), 20);
+        assertEquals(new VoteResponse(3, 1, -1, false), sent.get(sent.size() - 1));
+    }
+
+    @Test
+    void noVoteForAShorterLog() {
+        log.append(LogEntry.leaderChange(0, 1));
+        log.append(new LogEntry(1, 1, false, new byte[] {1}));
+        log.flush();
+        RaftNode voter = node(3);
+        voter.handle(new VoteRequest(1, 2, 1, 1), 10);
+        assertEquals(new VoteResponse(3, 2, -1, false), sent.get(sent.size() - 1));
+        voter.handle(new VoteRequest(2, 2, 1, 2), 11);
+        assertEquals(new VoteResponse(3, 2, -1, true), sent.get(sent.size() - 1));
+    }
+
+    @Test
+    void preVoteRefusedWhileTheLeaderIsHeardAndNothingChanges() {
+        RaftNode follower = node(2);
+        follower.handle(new BeginEpoch(1, 4), 10);
+        assertEquals(Role.FOLLOWER, follower.role());
+        follower.handle(new PreVoteRequest(3, 4, 4, 100), 20);
+        assertEquals(new PreVoteResponse(2, 4, 1, false), sent.get(sent.size() - 1));
+        assertEquals(4, follower.epoch());
+        assertEquals(new QuorumState(4, -1, 1), state.read());
+        // Once the leader has been silent for the fetch timeout, the same request is granted.
+        follower.handle(new PreVoteRequest(3, 4, 4, 100), 10 + 250);
+        assertEquals(new PreVoteResponse(2, 4, -1, true), sent.get(sent.size() - 1));
+    }
+
+    @Test
+    void leaderCommitsOnlyWithAMajorityOfVotersNotObservers() throws Exception {
+        RaftNode leader = electedLeader();
+        CompletableFuture<Long> appended = leader.append(records("a"));
+        leader.tick(310);
+        leader.tick(320);
+        assertEquals(2, log.flushedEndOffset());
+        leader.handle(new FetchRequest(9, 1, 1, 2, 1, 0), 321); // observer 9 has everything
+        assertFalse(appended.isDone());
+        assertEquals(0, leader.highWatermark());
+        leader.handle(new FetchRequest(3, 1, 2, 2, 1, 0), 322); // voter 3 has everything
+        assertEquals(2, leader.highWatermark());
+        assertEquals(1L, appended.get());
+        assertEquals(List.of("1:a"), delivered);
+    }
+
+    @Test
+    void leaderResignsWhenAMajorityStopsFetching() {
+        RaftNode leader = electedLeader();
+        leader.tick(302 + 200);
+        assertEquals(Role.LEADER, leader.role());
+        CompletableFuture<Long> pending = leader.append(records("a"));
+        leader.tick(302 + 250);
+        assertEquals(Role.UNATTACHED, leader.role());
+        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                pending::get);
+        assertInstanceOf(NotLeaderException.class, failure.getCause());
+        assertTrue(leader.append(records("b")).isCompletedExceptionally());
+    }
+
+    @Test
+    void followerTruncatesADivergentSuffix() {
+        log.append(LogEntry.leaderChange(0, 1));
+        log.append(new LogEntry(1, 1, false, new byte[] {1}));
+        log.append(new LogEntry(2, 2, false, new byte[] {2})); // written by a leader of epoch 2 that lost
+        log.flush();
+        RaftNode follower = node(3);
+        follower.handle(new BeginEpoch(1, 3), 10);
+        FetchRequest fetch = (FetchRequest) sent.get(sent.size() - 1);
+        assertEquals(3, fetch.fetchOffset());
+        assertEquals(2, fetch.lastFetchedEpoch());
+        follower.handle(new FetchResponse(1, 3, 1, fetch.requestId(), RaftMessage.Error.NONE, List.of(), 0,
+                new OffsetAndEpoch(2, 1), null), 11);
+        assertEquals(2, log.endOffset());
+        FetchRequest again = (FetchRequest) sent.get(sent.size() - 1);
+        assertEquals(2, again.fetchOffset());
+        assertEquals(1, again.lastFetchedEpoch());
+    }
+}
