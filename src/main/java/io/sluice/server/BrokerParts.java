@@ -63,15 +63,16 @@ public final class BrokerParts implements AutoCloseable {
         int nodeId = config.nodeId();
         MetadataBackend backend = MetadataBackends.open(config);
         backend.start();
+        DynamicBrokerConfig dynamic = new DynamicBrokerConfig(config, backend::image);
         LogManager logs = LogManagerFactory.create(config);
-        logs.loadAll(tp -> backend.image().topic(tp.topic()).map(t -> logConfig(t, config))
-                .orElseGet(() -> LogConfig.fromMap(TopicConfigs.effective(Map.of(), config))));
+        logs.loadAll(tp -> backend.image().topic(tp.topic()).map(t -> logConfig(t, dynamic.current()))
+                .orElseGet(() -> LogConfig.fromMap(TopicConfigs.effective(Map.of(), dynamic.current()))));
         Controller controller = new Controller(controllerSettings(config), backend,
                 TopicConfigs::validate, ConfigDescriber::validateBrokerDynamic);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, config),
-                topic -> minInsyncReplicas(topic, config), watchers, meters);
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
+                topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters);
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
