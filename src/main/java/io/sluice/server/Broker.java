@@ -13,6 +13,8 @@ import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ListenerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +50,7 @@ public final class Broker implements AutoCloseable {
     /** Starts every part; blocks until the listeners are bound. Not for an event loop thread. */
     public synchronized void start() {
         long t0 = System.nanoTime();
+        requirePlaintextListeners();
         parts = BrokerParts.assemble(config, meters);
         for (ListenerConfig listener : config.listeners()) {
             if (config.controllerListenerNames().contains(listener.name())) {
@@ -66,6 +69,17 @@ public final class Broker implements AutoCloseable {
         started = true;
         LOG.infof("Sluice node %d started in %d ms (cluster %s)", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), parts.backend().image().clusterId());
+    }
+
+    /** TLS and SASL are not built yet: serving such a listener in clear text would be a silent downgrade. */
+    private void requirePlaintextListeners() {
+        for (ListenerConfig listener : config.listeners()) {
+            SecurityProtocol protocol = config.securityProtocolFor(listener.name());
+            if (protocol != SecurityProtocol.PLAINTEXT) {
+                throw new ConfigException("listener.security.protocol.map", protocol.name,
+                        "listener " + listener.name() + " uses " + protocol.name + ", but only PLAINTEXT listeners are supported yet");
+            }
+        }
     }
 
     /** The endpoints clients are told about; a configured port 0 is replaced by the bound port. */
