@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.sluice.metadata.MetadataImage;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.utils.Utils;
 
@@ -30,12 +32,20 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
                             GroupConfig config, int threads) {
+        this(replicas, offsetsTopic, scheduler, config, ConsumerGroupConfig.DEFAULTS, () -> MetadataImage.empty(""),
+                threads);
+    }
+
+    /** @param image the topics KIP-848 groups subscribe to and are assigned by id */
+    public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
+                            GroupConfig config, ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image,
+                            int threads) {
         this.offsetsTopic = offsetsTopic;
         this.config = config;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
-                        config, System::currentTimeMillis));
+                        config, consumerConfig, image, System::currentTimeMillis));
     }
 
     /** Registered with the metadata backend so partitions load and unload as leadership moves. */
