@@ -70,7 +70,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                         }
                     }
                 }
-                answers.add(fetch(g.groupId(), requested).thenApply(r -> groupAnswer(g.groupId(), r)));
+                answers.add(fetch(g.groupId(), requested, g.memberId(), g.memberEpoch()).thenApply(r -> groupAnswer(g.groupId(), r)));
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -87,15 +87,21 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 }
             }
         }
-        return fetch(request.groupId(), requested).thenApply(r -> singleAnswer(r, version));
+        return fetch(request.groupId(), requested, null, -1).thenApply(r -> singleAnswer(r, version));
     }
 
-    private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested) {
+    /** v9+ may name the member fetching: a KIP-848 member must be current (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH). */
+    private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested, String memberId,
+                                                  int memberEpoch) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(new GroupOffsets(Errors.INVALID_GROUP_ID, empty(requested)));
         }
-        return groups.forGroup(groupId, shard -> CompletableFuture.completedFuture(
-                        new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested))))
+        return groups.forGroup(groupId, shard -> {
+                    Errors invalid = shard.validateOffsetFetch(groupId, memberId, memberEpoch);
+                    return CompletableFuture.completedFuture(invalid != Errors.NONE
+                            ? new GroupOffsets(invalid, empty(requested))
+                            : new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested)));
+                })
                 .exceptionally(e -> new GroupOffsets(GroupErrors.of(e), empty(requested)));
     }
 
