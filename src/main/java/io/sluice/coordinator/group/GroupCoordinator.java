@@ -29,6 +29,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
     private final InternalTopic offsetsTopic;
     private final GroupConfig config;
+    private final Supplier<MetadataImage> image;
 
     public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
                             GroupConfig config, int threads) {
@@ -42,6 +43,7 @@ public final class GroupCoordinator implements AutoCloseable {
                             int threads) {
         this.offsetsTopic = offsetsTopic;
         this.config = config;
+        this.image = image;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
@@ -55,6 +57,11 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public InternalTopic offsetsTopic() {
         return offsetsTopic;
+    }
+
+    /** The metadata the coordinator sees; handlers use it to translate topic ids (OffsetCommit/OffsetFetch v10). */
+    public MetadataImage image() {
+        return image.get();
     }
 
     public GroupConfig config() {
