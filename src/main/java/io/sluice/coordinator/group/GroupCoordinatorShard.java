@@ -150,8 +150,19 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public CompletableFuture<JoinGroupResponseData> join(JoinGroupRequestData request, short version, String clientId,
                                                          String clientHost) {
-        if (consumerGroups.containsKey(request.groupId())) {
-            // A classic member cannot join a KIP-848 group (no online migration here).
+        ConsumerGroup consumerGroup = consumerGroups.get(request.groupId());
+        if (consumerGroup != null && consumerGroup.members.isEmpty()) {
+            // An empty KIP-848 group becomes a classic one (its offsets stay): drop its group record first.
+            try {
+                appender.append(List.of(CoordinatorRecord.tombstone(
+                        ConsumerGroupRecordSerde.groupMetadataKey(request.groupId()))));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(new JoinGroupResponseData()
+                        .setErrorCode(Errors.forException(e).code()).setMemberId(request.memberId()).setGenerationId(-1));
+            }
+            consumerGroups.remove(request.groupId());
+        } else if (consumerGroup != null) {
+            // A classic member cannot join a KIP-848 group that has members (no online migration here).
             return CompletableFuture.completedFuture(new JoinGroupResponseData()
                     .setErrorCode(Errors.INCONSISTENT_GROUP_PROTOCOL.code()).setMemberId(request.memberId())
                     .setGenerationId(-1).setProtocolName(version >= 7 ? null : "").setLeader("")

@@ -181,6 +181,30 @@ class ConsumerProtocolEndToEndTest {
         }
     }
 
+    @Test
+    void anEmptiedConsumerGroupCanBeJoinedByClassicConsumersAndKeepsItsOffsets() throws Exception {
+        createTopic("t-switch", 1);
+        produce("t-switch", 3, 0);
+        PollingConsumer kip848 = poll("g-switch");
+        waitUntil("the KIP-848 consumer to read and commit 3 records", () -> kip848.received.size() == 3, failure);
+        kip848.close();
+        consumers.remove(kip848);
+        produce("t-switch", 1, 3);
+        Properties p = broker.clientProps();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "g-switch");
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> classic = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            classic.subscribe(List.of("t-switch"));
+            List<String> got = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (got.isEmpty() && System.currentTimeMillis() < deadline) {
+                classic.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.value()));
+            }
+            assertEquals(List.of("v3"), got, "the classic consumer resumed from the KIP-848 commits");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void assertOnce(int n, PollingConsumer... cs) {
@@ -220,6 +244,7 @@ class ConsumerProtocolEndToEndTest {
         return switch (group) {
             case "g848" -> "t848";
             case "g-dying" -> "t-dying";
+            case "g-switch" -> "t-switch";
             default -> "t-admin";
         };
     }
