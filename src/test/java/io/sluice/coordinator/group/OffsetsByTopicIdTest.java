@@ -29,7 +29,7 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OffsetCommit v10 names topics by id; an unknown id is UNKNOWN_TOPIC_ID. */
+/** OffsetCommit v10 and OffsetFetch v10 name topics by id; an unknown id is UNKNOWN_TOPIC_ID. */
 class OffsetsByTopicIdTest {
     @TempDir
     Path data;
@@ -58,14 +58,13 @@ class OffsetsByTopicIdTest {
             assertEquals(unknown, committed.topics().get(1).topicId());
             assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), committed.topics().get(1).partitions().get(0).errorCode());
 
-            // OffsetFetch stays at v9 (by name): the offset committed by id is there under the topic's name.
             OffsetFetchRequestData fetch = new OffsetFetchRequestData().setGroups(List.of(new OffsetFetchRequestGroup()
-                    .setGroupId("gid").setTopics(List.of(new OffsetFetchRequestTopics().setName("by-id")
+                    .setGroupId("gid").setTopics(List.of(new OffsetFetchRequestTopics().setTopicId(id)
                             .setPartitionIndexes(List.of(0, 1))))));
             OffsetFetchResponseData fetched = raw.<OffsetFetchResponse>send(
-                    OffsetFetchRequest.Builder.forTopicNames(fetch, false).build((short) 9)).data();
+                    OffsetFetchRequest.Builder.forTopicIdsOrNames(fetch, false).build((short) 10)).data();
             var topic = fetched.groups().get(0).topics().get(0);
-            assertEquals("by-id", topic.name());
+            assertEquals(id, topic.topicId());
             assertEquals(-1, topic.partitions().get(0).committedOffset());
             assertEquals(42, topic.partitions().get(1).committedOffset());
         }
