@@ -2,6 +2,8 @@ package io.sluice.server;
 
 import io.sluice.controller.Controller;
 import io.sluice.coordinator.group.GroupCoordinator;
+import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
+import io.sluice.protocol.handler.ConsumerGroupHeartbeatHandler;
 import io.sluice.protocol.handler.DeleteGroupsHandler;
 import io.sluice.protocol.handler.DescribeGroupsHandler;
 import io.sluice.protocol.handler.FindCoordinatorHandler;
@@ -73,7 +75,7 @@ final class BrokerApis {
                 .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
                         new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers))
-                // consumer groups, classic protocol (KIP-848's ConsumerGroupHeartbeat is not offered)
+                // consumer groups, classic protocol
                 .register(new FindCoordinatorHandler(groups))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
@@ -85,6 +87,11 @@ final class BrokerApis {
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
                 .register(new OffsetDeleteHandler(groups));
+        // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
+        if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
+            registry.register(new ConsumerGroupHeartbeatHandler(groups))
+                    .register(new ConsumerGroupDescribeHandler(groups));
+        }
         return registry;
     }
 }

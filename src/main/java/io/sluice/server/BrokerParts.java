@@ -3,6 +3,7 @@ package io.sluice.server;
 import io.sluice.controller.Controller;
 import io.sluice.controller.ControllerSettings;
 import io.sluice.coordinator.InternalTopic;
+import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.log.LogConfig;
@@ -100,7 +101,10 @@ public final class BrokerParts implements AutoCloseable {
                 config.getInt("group.max.size"), TimeUnit.MINUTES.toMillis(config.getInt("offsets.retention.minutes")),
                 config.getLong("offsets.retention.check.interval.ms"),
                 config.getInt("offset.metadata.max.bytes"));
-        return new GroupCoordinator(replicas, offsetsTopic, timer, groupConfig,
+        ConsumerGroupConfig consumerConfig = new ConsumerGroupConfig(config.getInt("group.consumer.session.timeout.ms"),
+                config.getInt("group.consumer.heartbeat.interval.ms"), config.getInt("group.consumer.max.size"),
+                config.getList("group.consumer.assignors"));
+        return new GroupCoordinator(replicas, offsetsTopic, timer, groupConfig, consumerConfig, backend::image,
                 Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 

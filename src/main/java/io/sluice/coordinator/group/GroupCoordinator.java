@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import io.sluice.metadata.MetadataImage;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.utils.Utils;
 
@@ -27,15 +29,25 @@ public final class GroupCoordinator implements AutoCloseable {
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
     private final InternalTopic offsetsTopic;
     private final GroupConfig config;
+    private final Supplier<MetadataImage> image;
 
     public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
                             GroupConfig config, int threads) {
+        this(replicas, offsetsTopic, scheduler, config, ConsumerGroupConfig.DEFAULTS, () -> MetadataImage.empty(""),
+                threads);
+    }
+
+    /** @param image the topics KIP-848 groups subscribe to and are assigned by id */
+    public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
+                            GroupConfig config, ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image,
+                            int threads) {
         this.offsetsTopic = offsetsTopic;
         this.config = config;
+        this.image = image;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
-                        config, System::currentTimeMillis));
+                        config, consumerConfig, image, System::currentTimeMillis));
     }
 
     /** Registered with the metadata backend so partitions load and unload as leadership moves. */
@@ -45,6 +57,11 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public InternalTopic offsetsTopic() {
         return offsetsTopic;
+    }
+
+    /** The metadata the coordinator sees; handlers use it to translate topic ids (OffsetCommit/OffsetFetch v10). */
+    public MetadataImage image() {
+        return image.get();
     }
 
     public GroupConfig config() {

@@ -19,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import io.sluice.metadata.MetadataImage;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -59,16 +64,29 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final GroupConfig config;
     private final LongSupplier clock;
     private final RebalanceTimers timers;
+    private final Supplier<MetadataImage> image;
     private final ClassicGroupStateMachine classic;
+    /** KIP-848 groups; a group id is either here or in {@link #groups}, never both. */
+    private final Map<String, ConsumerGroup> consumerGroups = new LinkedHashMap<>();
+    private final ConsumerGroupStateMachine consumer;
 
     public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
                                  ScheduledExecutorService scheduler, GroupConfig config, LongSupplier clock) {
+        this(partition, appender, executor, scheduler, config, ConsumerGroupConfig.DEFAULTS,
+                () -> MetadataImage.empty(""), clock);
+    }
+
+    public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
+                                 ScheduledExecutorService scheduler, GroupConfig config,
+                                 ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image, LongSupplier clock) {
         this.partition = partition;
         this.appender = appender;
         this.config = config;
         this.clock = clock;
         this.timers = new RebalanceTimers(scheduler, executor);
         this.classic = new ClassicGroupStateMachine(groups, timers, appender, config, clock);
+        this.consumer = new ConsumerGroupStateMachine(consumerGroups, groups, timers, appender, consumerConfig, image);
+        this.image = image;
     }
 
     // ------------------------------------------------------------------ load / unload
@@ -81,7 +99,9 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 offsets.remove(k.group(), k.partition());
             } else {
                 offsets.put(k.group(), k.partition(), GroupRecordSerde.readOffsetValue(value));
-                groups.computeIfAbsent(k.group(), g -> new ClassicGroup(g, clock.getAsLong()));
+                if (!consumerGroups.containsKey(k.group())) {
+                    groups.computeIfAbsent(k.group(), g -> new ClassicGroup(g, clock.getAsLong()));
+                }
             }
         } else if (decoded instanceof GroupKey k) {
             if (value == null) {
@@ -89,6 +109,8 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             } else {
                 groups.put(k.group(), restore(k.group(), GroupRecordSerde.readGroupValue(value)));
             }
+        } else if (decoded instanceof ConsumerGroupRecordSerde.ConsumerKey k) {
+            consumer.replay(k, value);
         }
     }
 
@@ -114,6 +136,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     @Override
     public void onLoaded() {
         classic.onLoaded();
+        consumer.onLoaded();
         scheduleRetention();
     }
 
@@ -127,7 +150,44 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public CompletableFuture<JoinGroupResponseData> join(JoinGroupRequestData request, short version, String clientId,
                                                          String clientHost) {
+        ConsumerGroup consumerGroup = consumerGroups.get(request.groupId());
+        if (consumerGroup != null && consumerGroup.members.isEmpty()) {
+            // An empty KIP-848 group becomes a classic one (its offsets stay): drop its group record first.
+            try {
+                appender.append(List.of(CoordinatorRecord.tombstone(
+                        ConsumerGroupRecordSerde.groupMetadataKey(request.groupId()))));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(new JoinGroupResponseData()
+                        .setErrorCode(Errors.forException(e).code()).setMemberId(request.memberId()).setGenerationId(-1));
+            }
+            consumerGroups.remove(request.groupId());
+        } else if (consumerGroup != null) {
+            // A classic member cannot join a KIP-848 group that has members (no online migration here).
+            return CompletableFuture.completedFuture(new JoinGroupResponseData()
+                    .setErrorCode(Errors.INCONSISTENT_GROUP_PROTOCOL.code()).setMemberId(request.memberId())
+                    .setGenerationId(-1).setProtocolName(version >= 7 ? null : "").setLeader("")
+                    .setProtocolType(null));
+        }
         return classic.join(request, version, clientId, clientHost);
+    }
+
+    // ------------------------------------------------------------------ KIP-848 membership
+
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                     short version, String clientId, String clientHost) {
+        return consumer.heartbeat(request, version, clientId, clientHost);
+    }
+
+    /** ConsumerGroupDescribe of one group: GROUP_ID_NOT_FOUND for an unknown or classic group, as Kafka answers. */
+    public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId) {
+        ConsumerGroup g = consumerGroups.get(groupId);
+        if (g == null) {
+            String why = groups.containsKey(groupId) ? "Group " + groupId + " is not a consumer group."
+                    : "Group " + groupId + " not found.";
+            return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                    .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(why);
+        }
+        return ConsumerGroupDescriber.describe(g, image.get());
     }
 
     public CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request) {
@@ -146,7 +206,10 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public OffsetCommitResponseData commitOffsets(OffsetCommitRequestData request) {
         ClassicGroup group = groups.get(request.groupId());
-        Errors invalid = validateCommit(group, request.memberId(), request.groupInstanceId(),
+        ConsumerGroup consumerGroup = consumerGroups.get(request.groupId());
+        Errors invalid = consumerGroup != null
+                ? validateConsumerCommit(consumerGroup, request.memberId(), request.generationIdOrMemberEpoch())
+                : validateCommit(group, request.memberId(), request.groupInstanceId(),
                 request.generationIdOrMemberEpoch());
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         List<CoordinatorRecord> records = new ArrayList<>();
@@ -182,7 +245,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         } catch (RuntimeException e) {
             return failAll(response, Errors.forException(e));
         }
-        if (group == null) {
+        if (group == null && consumerGroup == null) {
             // A commit with no group management (generation -1): a "simple" group that only holds offsets.
             group = new ClassicGroup(request.groupId(), now);
             groups.put(group.groupId, group);
@@ -225,6 +288,38 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             return Errors.REBALANCE_IN_PROGRESS;
         }
         return Errors.NONE;
+    }
+
+    /**
+     * KIP-848 members commit with their member epoch: an unknown member is UNKNOWN_MEMBER_ID, any epoch
+     * but its current one STALE_MEMBER_EPOCH (it must catch up first). A commit outside the group
+     * (no member id, negative epoch) is accepted only while the group has no members, as for classic groups.
+     */
+    private static Errors validateConsumerCommit(ConsumerGroup group, String memberId, int memberEpoch) {
+        if ((memberId == null || memberId.isEmpty()) && memberEpoch < 0) {
+            return group.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+        }
+        ConsumerMember member = group.members.get(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return memberEpoch == member.current().memberEpoch() ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+    }
+
+    /**
+     * OffsetFetch v9+ names the fetching member: for a KIP-848 group it must be a member at its current
+     * epoch (so a fenced member does not resume from offsets it no longer owns). Other fetches pass.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        ConsumerGroup g = consumerGroups.get(groupId);
+        if (g == null || memberId == null || memberEpoch < 0) {
+            return Errors.NONE;
+        }
+        ConsumerMember member = g.members.get(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return memberEpoch == member.current().memberEpoch() ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
     }
 
     /** Committed offsets of a group; a requested partition without one maps to null. All of them if {@code requested} is null. */
@@ -307,11 +402,28 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             out.add(new ListedGroup().setGroupId(g.groupId).setProtocolType(g.protocolType == null ? "" : g.protocolType)
                     .setGroupState(g.state.wireName()).setGroupType("classic"));
         }
+        for (ConsumerGroup g : consumerGroups.values()) {
+            String state = g.state().wireName;
+            if (!states.isEmpty() && states.stream().noneMatch(state::equalsIgnoreCase)) {
+                continue;
+            }
+            if (!types.isEmpty() && types.stream().noneMatch("consumer"::equalsIgnoreCase)) {
+                continue;
+            }
+            out.add(new ListedGroup().setGroupId(g.groupId).setProtocolType(CONSUMER_PROTOCOL_TYPE)
+                    .setGroupState(state).setGroupType("consumer"));
+        }
         return out;
     }
 
     /** DescribeGroups for one group; null if it does not exist. */
     public DescribedGroup describe(String groupId) {
+        if (consumerGroups.containsKey(groupId)) {
+            // Kafka answers DescribeGroups for a KIP-848 group as for a group that does not exist.
+            return new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a classic group.").setGroupState("Dead")
+                    .setProtocolType("").setProtocolData("");
+        }
         ClassicGroup g = groups.get(groupId);
         if (g == null) {
             return null;
@@ -336,7 +448,17 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         List<String> deleting = new ArrayList<>();
         for (String id : groupIds) {
             ClassicGroup g = groups.get(id);
-            if (g == null) {
+            ConsumerGroup cg = consumerGroups.get(id);
+            if (cg != null) {
+                if (!cg.members.isEmpty()) {
+                    results.put(id, Errors.NON_EMPTY_GROUP);
+                } else {
+                    deleting.add(id);
+                    tombstones.addAll(groupTombstones(id));
+                    tombstones.add(CoordinatorRecord.tombstone(ConsumerGroupRecordSerde.groupMetadataKey(id)));
+                    results.put(id, Errors.NONE);
+                }
+            } else if (g == null) {
                 results.put(id, Errors.GROUP_ID_NOT_FOUND);
             } else if (!g.is(GroupState.EMPTY)) {
                 results.put(id, Errors.NON_EMPTY_GROUP);
@@ -366,6 +488,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     }
 
     private void forget(String groupId) {
+        consumerGroups.remove(groupId);
         ClassicGroup g = groups.remove(groupId);
         if (g != null) {
             g.transitionTo(GroupState.DEAD, clock.getAsLong());

@@ -14,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * Sluice's own format for the records of {@code __consumer_offsets}.
  *
  * <p>Keys start with a short type: {@link #OFFSET_KEY} then (group, topic, partition), or
- * {@link #GROUP_KEY} then (group). Compaction keeps the latest value per key, so each committed
+ * {@link #GROUP_KEY} then (group); KIP-848 consumer groups add the types of
+ * {@link ConsumerGroupRecordSerde}. Compaction keeps the latest value per key, so each committed
  * offset and each group's metadata survive on their own; a null value (tombstone) deletes them.
  * Values start with a short format version so a later version can add fields; a reader refuses a
  * version newer than it knows instead of guessing.
@@ -28,7 +29,7 @@ public final class GroupRecordSerde {
     private GroupRecordSerde() {}
 
     /** A decoded key: exactly one of the two shapes. */
-    public sealed interface Key permits OffsetKey, GroupKey {}
+    public sealed interface Key permits OffsetKey, GroupKey, ConsumerGroupRecordSerde.ConsumerKey {}
 
     public record OffsetKey(String group, TopicPartition partition) implements Key {}
 
@@ -96,6 +97,9 @@ public final class GroupRecordSerde {
             return switch (type) {
                 case OFFSET_KEY -> new OffsetKey(readString(in), new TopicPartition(readString(in), in.readInt()));
                 case GROUP_KEY -> new GroupKey(readString(in));
+                case ConsumerGroupRecordSerde.GROUP_METADATA_KEY, ConsumerGroupRecordSerde.MEMBER_KEY,
+                     ConsumerGroupRecordSerde.TARGET_KEY, ConsumerGroupRecordSerde.CURRENT_KEY ->
+                        ConsumerGroupRecordSerde.readKey(type, in);
                 default -> throw new IllegalArgumentException("unknown key type " + type);
             };
         });
@@ -132,15 +136,15 @@ public final class GroupRecordSerde {
         }
     }
 
-    private interface Writer {
+    interface Writer {
         void write(DataOutputStream out) throws IOException;
     }
 
-    private interface Reader<T> {
+    interface Reader<T> {
         T read(DataInputStream in) throws IOException;
     }
 
-    private static byte[] write(Writer writer) {
+    static byte[] write(Writer writer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writer.write(out);
@@ -150,7 +154,7 @@ public final class GroupRecordSerde {
         return bytes.toByteArray();
     }
 
-    private static <T> T read(byte[] data, Reader<T> reader) {
+    static <T> T read(byte[] data, Reader<T> reader) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
             return reader.read(in);
         } catch (IOException e) {
@@ -159,16 +163,16 @@ public final class GroupRecordSerde {
     }
 
     /** A string as a signed int length (-1 for null) and UTF-8 bytes. */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    static void writeString(DataOutputStream out, String s) throws IOException {
         writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    static String readString(DataInputStream in) throws IOException {
         byte[] b = readBytes(in);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
         if (b == null) {
             out.writeInt(-1);
         } else {
@@ -177,7 +181,7 @@ public final class GroupRecordSerde {
         }
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    static byte[] readBytes(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length < 0) {
             return null;

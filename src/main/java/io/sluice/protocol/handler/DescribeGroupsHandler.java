@@ -69,6 +69,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
                         }
                         return error(groupId, Errors.NONE);
                     }
+                    if (d.errorCode() == Errors.GROUP_ID_NOT_FOUND.code() && version < NOT_FOUND_ERROR_SINCE) {
+                        return error(groupId, Errors.NONE); // a KIP-848 group: "Dead" to old clients
+                    }
                     if (version < INSTANCE_ID_SINCE) {
                         d.members().forEach(m -> m.setGroupInstanceId(null));
                     }

@@ -4,6 +4,7 @@ import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.coordinator.group.GroupRecordSerde.OffsetValue;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
+import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +26,14 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * OffsetFetch v1-v9: one group (v1-v7) or several (v8+, each possibly on another partition), the
  * requested partitions or all of a group's (null topics). A partition without a committed offset
- * answers -1. v10 (topic ids) is not offered yet.
+ * answers -1. v10 names topics by id: they are translated to names (offsets are stored by name) and
+ * back; an id no topic has answers UNKNOWN_TOPIC_ID, and stored offsets of deleted topics (no id)
+ * are left out of a v10 answer.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
     private static final int MULTI_GROUP_SINCE = 8;
     private static final int TOP_LEVEL_ERROR_SINCE = 2;
+    private static final int TOPIC_IDS_SINCE = 10;
 
     private final GroupCoordinator groups;
 
@@ -49,7 +53,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
 
     @Override
     public short maxVersion() {
-        return 9;
+        return 10;
     }
 
     /** One group's answer, independent of the version's shape. */
@@ -60,17 +64,31 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         short version = context.apiVersion();
         if (version >= MULTI_GROUP_SINCE) {
             List<CompletableFuture<OffsetFetchResponseGroup>> answers = new ArrayList<>();
+            boolean byId = version >= TOPIC_IDS_SINCE;
+            MetadataImage image = byId ? groups.image() : null;
             for (OffsetFetchRequestGroup g : request.groups()) {
                 List<TopicPartition> requested = null;
+                List<OffsetFetchRequestTopics> unknownIds = new ArrayList<>();
                 if (g.topics() != null) {
                     requested = new ArrayList<>();
                     for (OffsetFetchRequestTopics t : g.topics()) {
+                        String name = byId ? TopicIds.name(image, t.topicId()) : t.name();
+                        if (name == null) {
+                            unknownIds.add(t);
+                            continue;
+                        }
                         for (int p : t.partitionIndexes()) {
-                            requested.add(new TopicPartition(t.name(), p));
+                            requested.add(new TopicPartition(name, p));
                         }
                     }
                 }
-                answers.add(fetch(g.groupId(), requested).thenApply(r -> groupAnswer(g.groupId(), r)));
+                answers.add(fetch(g.groupId(), requested, g.memberId(), g.memberEpoch()).thenApply(r -> {
+                    OffsetFetchResponseGroup answer = groupAnswer(g.groupId(), r);
+                    if (byId) {
+                        withTopicIds(answer, image, unknownIds);
+                    }
+                    return answer;
+                }));
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -87,15 +105,21 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 }
             }
         }
-        return fetch(request.groupId(), requested).thenApply(r -> singleAnswer(r, version));
+        return fetch(request.groupId(), requested, null, -1).thenApply(r -> singleAnswer(r, version));
     }
 
-    private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested) {
+    /** v9+ may name the member fetching: a KIP-848 member must be current (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH). */
+    private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested, String memberId,
+                                                  int memberEpoch) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(new GroupOffsets(Errors.INVALID_GROUP_ID, empty(requested)));
         }
-        return groups.forGroup(groupId, shard -> CompletableFuture.completedFuture(
-                        new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested))))
+        return groups.forGroup(groupId, shard -> {
+                    Errors invalid = shard.validateOffsetFetch(groupId, memberId, memberEpoch);
+                    return CompletableFuture.completedFuture(invalid != Errors.NONE
+                            ? new GroupOffsets(invalid, empty(requested))
+                            : new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested)));
+                })
                 .exceptionally(e -> new GroupOffsets(GroupErrors.of(e), empty(requested)));
     }
 
@@ -105,6 +129,20 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             requested.forEach(tp -> out.put(tp, null));
         }
         return out;
+    }
+
+    /** v10: every topic by id; offsets of topics that no longer exist have none, so they are left out. */
+    private static void withTopicIds(OffsetFetchResponseGroup answer, MetadataImage image,
+                                     List<OffsetFetchRequestTopics> unknownIds) {
+        answer.topics().removeIf(t -> TopicIds.id(image, t.name()) == null);
+        answer.topics().forEach(t -> t.setTopicId(TopicIds.id(image, t.name())));
+        for (OffsetFetchRequestTopics t : unknownIds) {
+            OffsetFetchResponseTopics out = new OffsetFetchResponseTopics().setTopicId(t.topicId());
+            t.partitionIndexes().forEach(p -> out.partitions().add(new OffsetFetchResponsePartitions()
+                    .setPartitionIndex(p).setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("")
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
+            answer.topics().add(out);
+        }
     }
 
     private static OffsetFetchResponseGroup groupAnswer(String groupId, GroupOffsets r) {

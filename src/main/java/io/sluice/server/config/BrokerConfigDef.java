@@ -185,6 +185,14 @@ public final class BrokerConfigDef {
         d.define("group.max.size", INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM, "Maximum members of a classic group.");
         d.define("group.min.session.timeout.ms", INT, 6000, MEDIUM, "Smallest session timeout a member may ask for.");
         d.define("group.max.session.timeout.ms", INT, 1800000, MEDIUM, "Largest session timeout a member may ask for.");
+        d.define("group.consumer.session.timeout.ms", INT, 45000, Range.atLeast(1), MEDIUM,
+                "Session timeout of consumer (KIP-848) group members: without a heartbeat for this long, a member is removed.");
+        d.define("group.consumer.heartbeat.interval.ms", INT, 5000, Range.atLeast(1), MEDIUM,
+                "How often consumer (KIP-848) group members are told to heartbeat.");
+        d.define("group.consumer.max.size", INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM,
+                "Maximum members of a consumer (KIP-848) group.");
+        d.define("group.consumer.assignors", LIST, "uniform,range", ValidList.in("uniform", "range"), MEDIUM,
+                "Server-side assignors of consumer (KIP-848) groups; the first is used when a member names none.");
         d.define("group.coordinator.rebalance.protocols", LIST, "classic,consumer",
                 ValidList.in("classic", "consumer", "share", "streams"), MEDIUM,
                 "Rebalance protocols the group coordinator accepts.");
