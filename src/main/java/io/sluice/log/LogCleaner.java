@@ -55,6 +55,8 @@ public final class LogCleaner {
     private final Supplier<Collection<PartitionLog>> logs;
     private final Map<Path, CleanerCheckpoint> checkpoints = new ConcurrentHashMap<>();
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
+    /** Logs being deleted: a cleaning of one gives up at its next group and none starts. */
+    private final Set<TopicPartition> aborted = ConcurrentHashMap.newKeySet();
     /** Earliest delete horizon of the tombstones each log kept at its last cleaning (memory only: a restart forgets). */
     private final Map<TopicPartition, Long> tombstoneHorizons = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -146,7 +148,8 @@ public final class LogCleaner {
     public Optional<SegmentCleaner.Result> cleanOnce(long nowMs) {
         List<Cleanable> candidates = new ArrayList<>();
         for (PartitionLog log : logs.get()) {
-            if (!log.config().compacted() || inProgress.contains(log.topicPartition())) continue;
+            TopicPartition tp = log.topicPartition();
+            if (!log.config().compacted() || inProgress.contains(tp) || aborted.contains(tp)) continue;
             try {
                 Cleanable c = evaluate(log, nowMs);
                 if (c.needsCleaning()) candidates.add(c);
@@ -156,11 +159,16 @@ public final class LogCleaner {
         }
         candidates.sort(Comparator.comparing(Cleanable::forced).thenComparingDouble(Cleanable::dirtyRatio).reversed());
         for (Cleanable c : candidates) {
-            if (!inProgress.add(c.log().topicPartition())) continue;
+            TopicPartition tp = c.log().topicPartition();
+            if (!inProgress.add(tp)) continue;
             try {
+                if (aborted.contains(tp)) continue;
                 return Optional.ofNullable(clean(c, nowMs));
             } finally {
-                inProgress.remove(c.log().topicPartition());
+                synchronized (inProgress) {
+                    inProgress.remove(tp);
+                    inProgress.notifyAll();
+                }
             }
         }
         return Optional.empty();
@@ -170,7 +178,7 @@ public final class LogCleaner {
         PartitionLog log = c.log();
         try {
             SegmentCleaner.Result r = new SegmentCleaner(log, settings.ioBufferSize(), settings.dedupeBytesPerThread(),
-                    swapListener, () -> stopping).clean(c.firstDirty(), c.firstUncleanable(), nowMs);
+                    swapListener, () -> stopping || aborted.contains(log.topicPartition())).clean(c.firstDirty(), c.firstUncleanable(), nowMs);
             if (r == null) return null;
             checkpointOf(log).update(log.topicPartition(), r.end());
             if (r.earliestTombstoneHorizon() == Long.MAX_VALUE) tombstoneHorizons.remove(log.topicPartition());
@@ -181,10 +189,37 @@ public final class LogCleaner {
         } catch (SegmentCleaner.SimulatedCrash e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            if (stopping) return null;
+            if (stopping || aborted.contains(log.topicPartition())) return null;
             LOG.errorf(e, "Cleaning of %s failed", log.topicPartition());
             return null;
         }
+    }
+
+    /**
+     * Stops any cleaning of tp and keeps new ones from starting, returning once none runs (a running one gives up
+     * at its next group of segments). For a log about to be deleted: the cleaner must not write into its directory.
+     */
+    public void abortAndPause(TopicPartition tp) {
+        aborted.add(tp);
+        synchronized (inProgress) {
+            while (inProgress.contains(tp)) {
+                try {
+                    inProgress.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    boolean isPaused(TopicPartition tp) {
+        return aborted.contains(tp);
+    }
+
+    /** Lets tp be cleaned again (after {@link #abortAndPause}). */
+    public void resume(TopicPartition tp) {
+        aborted.remove(tp);
     }
 
     /** Forgets a deleted log's clean offset. */

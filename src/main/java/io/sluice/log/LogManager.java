@@ -165,10 +165,15 @@ public final class LogManager {
 
     /** Closes the partition's log and removes its directory. */
     public void delete(TopicPartition tp) {
-        PartitionLog log = logs.remove(tp);
-        Path dir = logDirOf.remove(tp);
-        if (log != null) log.delete();
-        if (dir != null) cleaner.forget(tp, dir);
+        cleaner.abortAndPause(tp); // the cleaner must not write into a directory being removed
+        try {
+            PartitionLog log = logs.remove(tp);
+            Path dir = logDirOf.remove(tp);
+            if (log != null) log.delete();
+            if (dir != null) cleaner.forget(tp, dir);
+        } finally {
+            cleaner.resume(tp);
+        }
     }
 
     /** Stops background work, closes every log cleanly, then writes the clean-shutdown marker in each log dir. */

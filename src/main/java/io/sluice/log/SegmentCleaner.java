@@ -83,6 +83,7 @@ final class SegmentCleaner {
                 before += group.size();
             }
             listener.afterStep("cleaned");
+            if (aborted.getAsBoolean()) throw new IOException("Cleaning of " + log.topicPartition() + " aborted");
             if (!log.swapCleaned(groups, listener)) {
                 discard(groups);
                 return null;
