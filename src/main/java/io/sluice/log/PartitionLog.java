@@ -124,7 +124,8 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogAppendResult doAppend(MemoryRecords records, int leaderEpoch, boolean assignOffsets, boolean asLeader) {
         LogConfig cfg = config;
-        BatchValidator.Summary summary = BatchValidator.validate(records, cfg);
+        // A follower of a compacted log copies batches as the leader's cleaner left them.
+        BatchValidator.Summary summary = BatchValidator.validate(records, cfg, !asLeader && cfg.compacted());
         boolean flushNow = false;
         LogAppendResult result;
         synchronized (writeLock) {

@@ -247,6 +247,50 @@ class LogCleanerTest {
     }
 
     @Test
+    void aFollowerCopiesACleanedLogBatchForBatch() {
+        try (PartitionLog leader = open(Map.of())) {
+            long pid = 9L;
+            leader.append(org.apache.kafka.common.record.internal.MemoryRecords.withIdempotentRecords(Compression.NONE, pid, (short) 0, 0,
+                    new org.apache.kafka.common.record.internal.SimpleRecord(clock.millis(), "k1".getBytes(), "gone".getBytes())), 0, true);
+            overwrite(leader, Compression.NONE, 40, 8, clock.millis());
+            overwrite(leader, Compression.NONE, 40, 4, clock.millis()); // half the keys again: sparse batches remain
+            CompactionSupport.cleaner(logDir(), leader, clock).cleanOnce(clock.millis()).orElseThrow();
+            boolean sawEmpty = false, sawSparse = false;
+            try (PartitionLog follower = PartitionLog.open(tmp.resolve("follower").resolve("t-0"), TP,
+                    config(Map.of("cleanup.policy", "compact", "segment.bytes", 1024)), true, clock)) {
+                long next = 0;
+                while (next < leader.logEndOffset()) {
+                    org.apache.kafka.common.record.internal.Records r = leader.read(next, 1 << 20, Long.MAX_VALUE, true).records();
+                    org.apache.kafka.common.record.internal.MemoryRecords copy = org.apache.kafka.common.record.internal.MemoryRecords
+                            .readableRecords(toBuffer(r));
+                    for (RecordBatch b : copy.batches()) {
+                        sawEmpty |= b.countOrNull() == 0;
+                        sawSparse |= b.countOrNull() > 0 && b.countOrNull() < b.lastOffset() - b.baseOffset() + 1;
+                        next = b.nextOffset();
+                    }
+                    follower.appendAsFollower(copy);
+                }
+                assertTrue(sawEmpty, "the producer's emptied batch is kept as a header");
+                assertTrue(sawSparse);
+                assertEquals(leader.logEndOffset(), follower.logEndOffset());
+                assertEquals(readAll(leader), readAll(follower));
+            }
+        }
+    }
+
+    private static java.nio.ByteBuffer toBuffer(org.apache.kafka.common.record.internal.Records r) {
+        if (r instanceof org.apache.kafka.common.record.internal.MemoryRecords m) return m.buffer();
+        try {
+            org.apache.kafka.common.record.internal.FileRecords f = (org.apache.kafka.common.record.internal.FileRecords) r;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(f.sizeInBytes());
+            f.readInto(buf, 0);
+            return buf;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void nonCompactedLogsAreNeverCleaned() {
         try (PartitionLog log = open(Map.of("cleanup.policy", "delete"))) {
             List<KV> written = overwrite(log, Compression.NONE, 40, 8, clock.millis());
