@@ -72,6 +72,14 @@ public record LogConfig(
                 longOf(props, "max.compaction.lag.ms", Long.MAX_VALUE));
     }
 
+    /**
+     * Age at which the active segment rolls: segment.ms, or max.compaction.lag.ms if smaller on a compacted log, as
+     * Kafka does, because the cleaner never touches the active segment and the lag bound could not hold otherwise.
+     */
+    public long rollMs() {
+        return compacted() && maxCompactionLagMs > 0 ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
+    }
+
     public boolean compacted() {
         return cleanupPolicy.contains(COMPACT);
     }

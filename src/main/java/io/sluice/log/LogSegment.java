@@ -105,7 +105,7 @@ final class LogSegment {
     boolean shouldRoll(int bytes, int batches, long lastOffset, long nowMs, LogConfig config) {
         if (size() == 0) return false;
         return size() > config.segmentBytes() - bytes
-                || (rollBaseMs >= 0 && nowMs - rollBaseMs > config.segmentMs())
+                || (rollBaseMs >= 0 && nowMs - rollBaseMs > config.rollMs())
                 || offsetIndex.entriesRemaining() < batches
                 || timeIndex.entriesRemaining() < batches
                 || lastOffset - baseOffset > Integer.MAX_VALUE;

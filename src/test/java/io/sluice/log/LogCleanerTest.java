@@ -180,6 +180,22 @@ class LogCleanerTest {
     }
 
     @Test
+    void maxCompactionLagRollsTheActiveSegmentSoItCanBeCleaned() {
+        try (PartitionLog log = open(Map.of("max.compaction.lag.ms", 5_000L, "segment.bytes", 1 << 20))) {
+            List<KV> written = new ArrayList<>(overwrite(log, Compression.NONE, 10, 4, clock.millis()));
+            LogCleaner cleaner = CompactionSupport.cleaner(logDir(), log, clock);
+            assertTrue(cleaner.cleanOnce(clock.millis()).isEmpty(), "all in the active segment");
+            clock.advance(5_001);
+            written.addAll(overwrite(log, Compression.NONE, 1, 1, clock.millis()));
+            assertEquals(2, log.segmentCount(), "rolled at max.compaction.lag.ms");
+            assertTrue(cleaner.cleanOnce(clock.millis()).isPresent());
+            List<KV> read = readAll(log);
+            assertValidCompactionOf(written, read);
+            assertEquals(5, read.size());
+        }
+    }
+
+    @Test
     void dirtyRatioAboveThresholdCleans() {
         try (PartitionLog log = open(Map.of("min.cleanable.dirty.ratio", 0.5))) {
             List<KV> written = new ArrayList<>(overwrite(log, Compression.NONE, 40, 8, clock.millis()));
