@@ -26,8 +26,9 @@ import org.jboss.logging.Logger;
  * either its dirty ratio (dirty bytes / bytes from the log start to the first uncleanable offset) reaches
  * min.cleanable.dirty.ratio, or its oldest dirty record is older than max.compaction.lag.ms, or a tombstone it kept
  * has reached its delete horizon. The first uncleanable offset is the base of the active segment, or of the first
- * segment holding a record younger than min.compaction.lag.ms if that comes earlier: the active segment is never
- * cleaned, and a segment with recent records is left whole.
+ * segment holding a record younger than min.compaction.lag.ms, or of the first segment reaching past
+ * {@link PartitionLog#setCleanerUpperBound} (the high watermark), if that comes earlier: the active segment is never
+ * cleaned, and a segment with recent or uncommitted records is left whole.
  *
  * <p>Threads: {@code log.cleaner.threads} daemon threads, each cleaning one log at a time (a log is never cleaned by
  * two at once), sleeping log.cleaner.backoff.ms when nothing needs cleaning. Threads are never interrupted, since an
@@ -113,7 +114,12 @@ public final class LogCleaner {
         long firstUncleanable = active.baseOffset;
         long cleanBytes = 0, dirtyBytes = 0;
         boolean forced = false;
+        long upperBound = log.cleanerUpperBound();
         for (LogSegment s : segments.headMap(active.baseOffset, false).values()) {
+            if (s.readNextOffset() > upperBound) { // holds records that may yet be truncated
+                firstUncleanable = s.baseOffset;
+                break;
+            }
             if (s.baseOffset < dirtyFrom) {
                 cleanBytes += s.size();
                 continue;

@@ -417,6 +417,21 @@ public final class PartitionLog implements AutoCloseable {
 
     // ---------------------------------------------------------------- compaction hooks (used by LogCleaner)
 
+    private volatile long cleanerUpperBound = Long.MAX_VALUE;
+
+    /**
+     * The offset the cleaner must not clean past: the replica layer sets the high watermark (or last stable offset)
+     * here once it differs from the log end, because records above it may still be truncated away, and cleaning must
+     * not drop an older value in favour of one that then disappears. Unset (Long.MAX_VALUE): the log end.
+     */
+    public void setCleanerUpperBound(long offset) {
+        cleanerUpperBound = offset;
+    }
+
+    long cleanerUpperBound() {
+        return Math.min(cleanerUpperBound, logEndOffset);
+    }
+
     /** The live segment map, for the cleaner to read without locking (as fetches do). */
     java.util.NavigableMap<Long, LogSegment> segmentMap() {
         return java.util.Collections.unmodifiableNavigableMap(segments);

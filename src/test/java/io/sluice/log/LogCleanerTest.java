@@ -196,6 +196,24 @@ class LogCleanerTest {
     }
 
     @Test
+    void nothingAboveTheCleanerUpperBoundIsCleaned() {
+        try (PartitionLog log = open(Map.of())) {
+            List<KV> written = overwrite(log, Compression.NONE, 40, 8, clock.millis());
+            log.setCleanerUpperBound(0);
+            LogCleaner cleaner = CompactionSupport.cleaner(logDir(), log, clock);
+            assertTrue(cleaner.cleanOnce(clock.millis()).isEmpty());
+            assertEquals(written, readAll(log));
+            log.setCleanerUpperBound(150);
+            SegmentCleaner.Result r = cleaner.cleanOnce(clock.millis()).orElseThrow();
+            assertTrue(r.end() <= 150 && r.end() > 0, r.toString());
+            List<KV> read = readAll(log);
+            assertValidCompactionOf(written, read);
+            assertEquals(written.stream().filter(kv -> kv.offset() >= r.end()).toList(),
+                    read.stream().filter(kv -> kv.offset() >= r.end()).toList(), "untouched above the bound");
+        }
+    }
+
+    @Test
     void dirtyRatioAboveThresholdCleans() {
         try (PartitionLog log = open(Map.of("min.cleanable.dirty.ratio", 0.5))) {
             List<KV> written = new ArrayList<>(overwrite(log, Compression.NONE, 40, 8, clock.millis()));
