@@ -93,4 +93,24 @@ class CleanerSwapCrashTest {
             // The crashed instance's files are still open; its segments were only ever renamed, never rewritten.
         }
     }
+
+    @Test
+    void leftoversOfAnInterruptedRenameOrAnUnfinishedCleaningAreTidiedOnLoad() throws Exception {
+        Path logDir = tmp.resolve("tidy");
+        List<KV> written = build(logDir);
+        Path dir = logDir.resolve("t-0");
+        long first = LogFiles.offsetOf(LogTestSupport.files(dir, LogFiles.LOG).get(0).getFileName().toString(), LogFiles.LOG);
+        // A crash inside the final rename: the .log has its live name, its indexes still end in .swap.
+        java.nio.file.Files.move(LogFiles.index(dir, first), Path.of(LogFiles.index(dir, first) + LogFiles.SWAP));
+        java.nio.file.Files.move(LogFiles.timeIndex(dir, first), Path.of(LogFiles.timeIndex(dir, first) + LogFiles.SWAP));
+        // A crash while the cleaner was still writing: a torn .cleaned segment.
+        java.nio.file.Files.write(Path.of(LogFiles.log(dir, first) + LogFiles.CLEANED), new byte[] {1, 2, 3});
+        try (PartitionLog log = PartitionLog.open(dir, TP, cfg, false, clock)) {
+            assertEquals(written.size(), log.logEndOffset());
+            assertValidCompactionOf(written, readAll(log));
+            assertTrue(LogTestSupport.files(dir, LogFiles.SWAP).isEmpty());
+            assertTrue(LogTestSupport.files(dir, LogFiles.CLEANED).isEmpty());
+            assertTrue(java.nio.file.Files.exists(LogFiles.index(dir, first)), "index rebuilt");
+        }
+    }
 }
