@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * All partition logs of a broker across its log dirs, and the background work on them (retention, time-based flush,
- * delayed file deletion) on daemon threads.
+ * delayed file deletion, and compaction by the {@link LogCleaner}, which keeps a {@code cleaner-offset-checkpoint}
+ * in each log dir) on daemon threads.
  *
  * <p>Clean shutdown is recorded as Kafka does: a {@code .kafka_cleanshutdown} file in each log dir, written by
  * {@link #shutdown} after every log is closed and deleted once the logs are loaded, so a crash is detected next time.
