@@ -26,7 +26,11 @@ public record LogConfig(
         int maxMessageBytes,
         TimestampType messageTimestampType,
         long fileDeleteDelayMs,
-        Set<String> cleanupPolicy) {
+        Set<String> cleanupPolicy,
+        long deleteRetentionMs,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     public static final String DELETE = "delete";
     public static final String COMPACT = "compact";
@@ -61,7 +65,19 @@ public record LogConfig(
                 (int) longOf(props, "max.message.bytes", 1048588L),
                 timestampTypeOf(props.get("message.timestamp.type")),
                 longOf(props, "file.delete.delay.ms", 60000L),
-                policiesOf(props.get("cleanup.policy")));
+                policiesOf(props.get("cleanup.policy")),
+                longOf(props, "delete.retention.ms", 86400000L),
+                doubleOf(props, "min.cleanable.dirty.ratio", 0.5),
+                longOf(props, "min.compaction.lag.ms", 0L),
+                longOf(props, "max.compaction.lag.ms", Long.MAX_VALUE));
+    }
+
+    /**
+     * Age at which the active segment rolls: segment.ms, or max.compaction.lag.ms if smaller on a compacted log, as
+     * Kafka does, because the cleaner never touches the active segment and the lag bound could not hold otherwise.
+     */
+    public long rollMs() {
+        return compacted() && maxCompactionLagMs > 0 ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
     }
 
     public boolean compacted() {
@@ -79,6 +95,17 @@ public record LogConfig(
         if (v instanceof Number n) return n.longValue();
         try {
             return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "not a number");
+        }
+    }
+
+    private static double doubleOf(Map<String, ?> props, String key, double dflt) {
+        Object v = props.get(key);
+        if (v == null) return dflt;
+        if (v instanceof Number n) return n.doubleValue();
+        try {
+            return Double.parseDouble(v.toString().trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key, v, "not a number");
         }

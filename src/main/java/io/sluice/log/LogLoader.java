@@ -27,6 +27,7 @@ final class LogLoader {
     static Loaded load(Path dir, LogConfig config, boolean cleanShutdown, long recoveryPoint, long logStartOffset)
             throws IOException {
         removeLeftovers(dir);
+        completeSwaps(dir, config);
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
         List<Long> bases = segmentBaseOffsets(dir);
         // Unclean: validate from the segment holding the recovery point, and always the last segment.
@@ -62,6 +63,45 @@ final class LogLoader {
         LogSegment active = segments.lastEntry().getValue();
         active.makeActive(config);
         return new Loaded(segments, active.readNextOffset());
+    }
+
+    /**
+     * Finishes a cleaner swap a crash interrupted. A {@code .swap} segment was complete and fsynced before it got that
+     * name, and it ends exactly where the old segments it replaces ended (the cleaner always keeps the header of the
+     * last batch of a group), so it replaces every segment whose base offset lies in [its base, its next offset).
+     * Deleting those first and renaming last makes this step idempotent if a crash interrupts it too.
+     */
+    private static void completeSwaps(Path dir, LogConfig config) throws IOException {
+        List<Long> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + LogFiles.LOG + LogFiles.SWAP)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                long base = LogFiles.offsetOf(name.substring(0, name.length() - LogFiles.SWAP.length()), LogFiles.LOG);
+                if (base >= 0) swaps.add(base);
+            }
+        }
+        swaps.sort(null);
+        for (long base : swaps) {
+            LogSegment swap = LogSegment.openWithSuffix(dir, base, config, LogFiles.SWAP);
+            swap.recover(config); // rebuilds the indexes: whether their renames happened does not matter
+            swap.makeInactive();
+            long next = swap.readNextOffset();
+            for (long old : segmentBaseOffsets(dir)) {
+                if (old < base || old >= next) continue;
+                Files.deleteIfExists(LogFiles.log(dir, old));
+                Files.deleteIfExists(LogFiles.index(dir, old));
+                Files.deleteIfExists(LogFiles.timeIndex(dir, old));
+            }
+            swap.changeFileSuffix(LogFiles.SWAP, "");
+            swap.flush();
+            swap.close();
+            LOG.infof("Completed an interrupted cleaner swap in %s: segment %d replaces [%d, %d)", dir.getFileName(), base, base, next);
+        }
+        // Index files of a swap whose .log rename already happened: the loader rebuilds the missing live indexes.
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + LogFiles.SWAP)) {
+            for (Path p : ds) Files.delete(p);
+        }
+        LogFiles.fsyncDir(dir);
     }
 
     private static boolean indexesUsable(LogSegment s) {
@@ -100,7 +140,9 @@ final class LogLoader {
                 String name = p.getFileName().toString();
                 long indexBase = Math.max(LogFiles.offsetOf(name, LogFiles.INDEX), LogFiles.offsetOf(name, LogFiles.TIME_INDEX));
                 boolean orphanIndex = indexBase >= 0 && !Files.exists(LogFiles.log(dir, indexBase));
-                if (name.endsWith(LogFiles.DELETED) || name.endsWith(".tmp") || orphanIndex) Files.delete(p);
+                // A .cleaned file is an unfinished cleaning: the old segments it was to replace are all still there.
+                if (name.endsWith(LogFiles.DELETED) || name.endsWith(".tmp") || name.endsWith(LogFiles.CLEANED) || orphanIndex)
+                    Files.delete(p);
             }
         }
     }

@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * All partition logs of a broker across its log dirs, and the background work on them (retention, time-based flush,
- * delayed file deletion) on daemon threads.
+ * delayed file deletion, and compaction by the {@link LogCleaner}, which keeps a {@code cleaner-offset-checkpoint}
+ * in each log dir) on daemon threads.
  *
  * <p>Clean shutdown is recorded as Kafka does: a {@code .kafka_cleanshutdown} file in each log dir, written by
  * {@link #shutdown} after every log is closed and deleted once the logs are loaded, so a crash is detected next time.
@@ -46,6 +47,7 @@ public final class LogManager {
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TopicPartition, Path> logDirOf = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final LogCleaner cleaner;
 
     /**
      * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
@@ -53,6 +55,12 @@ public final class LogManager {
      *                                 flushes the logs whose flush.ms has passed
      */
     public LogManager(List<Path> logDirs, Clock clock, long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+        this(logDirs, clock, retentionCheckIntervalMs, flushCheckIntervalMs, CleanerSettings.defaults());
+    }
+
+    /** As above, with the log cleaner's settings (log.cleaner.*); its threads start in {@link #startup}. */
+    public LogManager(List<Path> logDirs, Clock clock, long retentionCheckIntervalMs, long flushCheckIntervalMs,
+            CleanerSettings cleanerSettings) {
         this.logDirs = List.copyOf(logDirs);
         this.clock = clock;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
@@ -73,6 +81,12 @@ public final class LogManager {
         });
         // On shutdown, pending delayed deletions are dropped; load removes their *.deleted files next time.
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.cleaner = new LogCleaner(cleanerSettings, clock, this.logDirs, logs::values);
+    }
+
+    /** The compaction of this broker's compacted logs; tests drive it with {@link LogCleaner#cleanOnce}. */
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     /** Opens every partition directory in the log dirs, then removes the clean-shutdown markers. */
@@ -99,6 +113,7 @@ public final class LogManager {
     public void startup() {
         schedule(retentionCheckIntervalMs, log -> log.applyRetention(clock.millis()), "retention");
         schedule(flushCheckIntervalMs, log -> log.flushIfDue(clock.millis()), "flush");
+        cleaner.startup();
     }
 
     private void schedule(long intervalMs, Consumer<PartitionLog> task, String what) {
@@ -151,13 +166,20 @@ public final class LogManager {
 
     /** Closes the partition's log and removes its directory. */
     public void delete(TopicPartition tp) {
-        PartitionLog log = logs.remove(tp);
-        logDirOf.remove(tp);
-        if (log != null) log.delete();
+        cleaner.abortAndPause(tp); // the cleaner must not write into a directory being removed
+        try {
+            PartitionLog log = logs.remove(tp);
+            Path dir = logDirOf.remove(tp);
+            if (log != null) log.delete();
+            if (dir != null) cleaner.forget(tp, dir);
+        } finally {
+            cleaner.resume(tp);
+        }
     }
 
     /** Stops background work, closes every log cleanly, then writes the clean-shutdown marker in each log dir. */
     public void shutdown() {
+        cleaner.shutdown(); // first: a swap must not race the closing of the logs
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) LOG.warn("Log background tasks did not stop in 30 s");

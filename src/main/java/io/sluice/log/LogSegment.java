@@ -33,12 +33,30 @@ final class LogSegment {
     private long rollBaseMs = -1;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes) throws IOException {
+        this(dir, baseOffset, indexIntervalBytes, "");
+    }
+
+    /** suffix: "" for a live segment, {@link LogFiles#CLEANED} or {@link LogFiles#SWAP} while the cleaner owns it. */
+    private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, String suffix) throws IOException {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = indexIntervalBytes;
-        this.log = FileRecords.open(LogFiles.log(dir, baseOffset).toFile());
-        this.offsetIndex = new OffsetIndex(LogFiles.index(dir, baseOffset), baseOffset);
-        this.timeIndex = new TimeIndex(LogFiles.timeIndex(dir, baseOffset), baseOffset);
+        this.log = FileRecords.open(new java.io.File(LogFiles.log(dir, baseOffset) + suffix));
+        this.offsetIndex = new OffsetIndex(Path.of(LogFiles.index(dir, baseOffset) + suffix), baseOffset);
+        this.timeIndex = new TimeIndex(Path.of(LogFiles.timeIndex(dir, baseOffset) + suffix), baseOffset);
         this.offsetOfMaxTimestamp = baseOffset;
+    }
+
+    /**
+     * An empty segment under {@code .cleaned} names that the cleaner fills. Its indexes get room for maxIndexBytes
+     * (the cleaner bounds the entries by the input size), and are trimmed by {@link #makeInactive}.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, int maxIndexBytes) throws IOException {
+        for (Path p : new Path[] {LogFiles.log(dir, baseOffset), LogFiles.index(dir, baseOffset), LogFiles.timeIndex(dir, baseOffset)})
+            Files.deleteIfExists(Path.of(p + LogFiles.CLEANED));
+        LogSegment s = new LogSegment(dir, baseOffset, config.indexIntervalBytes(), LogFiles.CLEANED);
+        s.offsetIndex.resize(maxIndexBytes);
+        s.timeIndex.resize(maxIndexBytes);
+        return s;
     }
 
     /** A new, empty active segment with preallocated indexes. */
@@ -57,6 +75,11 @@ final class LogSegment {
         s.maxTimestamp = last.timestamp();
         s.offsetOfMaxTimestamp = last.offset();
         return s;
+    }
+
+    /** Opens the files of a segment left under {@code suffix} names (an interrupted swap, see {@link LogLoader}). */
+    static LogSegment openWithSuffix(Path dir, long baseOffset, LogConfig config, String suffix) throws IOException {
+        return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), suffix);
     }
 
     void makeActive(LogConfig config) throws IOException {
@@ -82,7 +105,7 @@ final class LogSegment {
     boolean shouldRoll(int bytes, int batches, long lastOffset, long nowMs, LogConfig config) {
         if (size() == 0) return false;
         return size() > config.segmentBytes() - bytes
-                || (rollBaseMs >= 0 && nowMs - rollBaseMs > config.segmentMs())
+                || (rollBaseMs >= 0 && nowMs - rollBaseMs > config.rollMs())
                 || offsetIndex.entriesRemaining() < batches
                 || timeIndex.entriesRemaining() < batches
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
@@ -234,6 +257,32 @@ final class LogSegment {
         log.flush();
         offsetIndex.flush();
         timeIndex.flush();
+    }
+
+    /** The segment's records, for the cleaner to read whole batches from. */
+    FileRecords records() {
+        return log;
+    }
+
+    /** Max timestamp of the first batch (Kafka's "earliest timestamp" of a segment), or NO_TIMESTAMP if empty. */
+    long firstBatchTimestamp() {
+        for (FileChannelRecordBatch batch : log.batchesFrom(0)) return batch.maxTimestamp();
+        return RecordBatch.NO_TIMESTAMP;
+    }
+
+    /**
+     * Moves all three files from names ending in {@code from} to names ending in {@code to} (suffixes after
+     * {@code .log} etc.; "" is the live name). Open channels and mappings stay valid, so readers are unaffected.
+     */
+    void changeFileSuffix(String from, String to) throws IOException {
+        log.renameTo(new java.io.File(strip(log.file().getPath(), from) + to));
+        offsetIndex.renameTo(Path.of(strip(offsetIndex.file().toString(), from) + to));
+        timeIndex.renameTo(Path.of(strip(timeIndex.file().toString(), from) + to));
+    }
+
+    private static String strip(String name, String suffix) {
+        if (!name.endsWith(suffix)) throw new IllegalStateException(name + " does not end with " + suffix);
+        return name.substring(0, name.length() - suffix.length());
     }
 
     /** Renames the files with a .deleted suffix; the channel and mappings stay usable for readers in flight. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +124,8 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogAppendResult doAppend(MemoryRecords records, int leaderEpoch, boolean assignOffsets, boolean asLeader) {
         LogConfig cfg = config;
-        BatchValidator.Summary summary = BatchValidator.validate(records, cfg);
+        // A follower of a compacted log copies batches as the leader's cleaner left them.
+        BatchValidator.Summary summary = BatchValidator.validate(records, cfg, !asLeader && cfg.compacted());
         boolean flushNow = false;
         LogAppendResult result;
         synchronized (writeLock) {
@@ -396,6 +398,11 @@ public final class PartitionLog implements AutoCloseable {
     /** Unlinks the segment from the map now and from disk after file.delete.delay.ms (readers may hold slices). */
     private void deleteSegment(LogSegment s) throws IOException {
         segments.remove(s.baseOffset);
+        retire(s);
+    }
+
+    /** Renames a segment that already left the map to *.deleted and unlinks it after file.delete.delay.ms. */
+    private void retire(LogSegment s) throws IOException {
         s.renameForDeletion();
         scheduler.schedule(() -> {
             synchronized (flushLock) {
@@ -406,6 +413,87 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
         }, config.fileDeleteDelayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- compaction hooks (used by LogCleaner)
+
+    private volatile long cleanerUpperBound = Long.MAX_VALUE;
+
+    /**
+     * The offset the cleaner must not clean past: the replica layer sets the high watermark (or last stable offset)
+     * here once it differs from the log end, because records above it may still be truncated away, and cleaning must
+     * not drop an older value in favour of one that then disappears. Unset (Long.MAX_VALUE): the log end.
+     */
+    public void setCleanerUpperBound(long offset) {
+        cleanerUpperBound = offset;
+    }
+
+    long cleanerUpperBound() {
+        return Math.min(cleanerUpperBound, logEndOffset);
+    }
+
+    /** The live segment map, for the cleaner to read without locking (as fetches do). */
+    java.util.NavigableMap<Long, LogSegment> segmentMap() {
+        return java.util.Collections.unmodifiableNavigableMap(segments);
+    }
+
+    /**
+     * Per producer id, the last offset of its newest batch. The cleaner keeps those batches (at least their headers)
+     * so that the producer state rebuilt from the log still knows each producer's last sequence.
+     */
+    Map<Long, Long> lastBatchOffsetsOfProducers() {
+        synchronized (writeLock) {
+            Map<Long, Long> out = new java.util.HashMap<>();
+            producers.forEachLastBatch((pid, last) -> out.put(pid, last.lastOffset()));
+            return out;
+        }
+    }
+
+    /** Called after each file-level step of a swap; tests throw from it to simulate a crash at that point. */
+    @FunctionalInterface
+    interface SwapStepListener {
+        void afterStep(String step) throws IOException;
+    }
+
+    /** One cleaned segment and the old segments, contiguous and in order, that it replaces. */
+    record CleanedGroup(List<LogSegment> replaced, LogSegment cleaned) {}
+
+    /**
+     * Replaces groups of old segments with their cleaned versions, the only moment compaction holds the writer lock.
+     * Steps (each recoverable, see {@link LogLoader}): rename every {@code .cleaned} file to {@code .swap}; put each
+     * cleaned segment in the map and retire the old ones (renamed {@code .deleted}, closed after file.delete.delay.ms
+     * so readers in flight finish); rename {@code .swap} to the final names. Returns false, changing nothing, if any
+     * old segment left the map meanwhile (retention, truncation, deletion): the cleaning is then discarded.
+     */
+    boolean swapCleaned(List<CleanedGroup> groups, SwapStepListener listener) throws IOException {
+        synchronized (writeLock) {
+            if (closed) return false;
+            for (CleanedGroup g : groups)
+                for (LogSegment old : g.replaced())
+                    if (segments.get(old.baseOffset) != old || old == segments.lastEntry().getValue()) return false;
+            synchronized (flushLock) {
+                for (CleanedGroup g : groups) {
+                    g.cleaned().changeFileSuffix(LogFiles.CLEANED, LogFiles.SWAP);
+                    listener.afterStep("swap " + g.cleaned().baseOffset);
+                }
+                LogFiles.fsyncDir(dir);
+                for (CleanedGroup g : groups) {
+                    // Put the new segment first: a reader then finds either an old segment or one that covers it.
+                    segments.put(g.cleaned().baseOffset, g.cleaned());
+                    for (LogSegment old : g.replaced()) {
+                        if (old.baseOffset != g.cleaned().baseOffset) segments.remove(old.baseOffset);
+                        retire(old);
+                        listener.afterStep("delete " + old.baseOffset);
+                    }
+                }
+                for (CleanedGroup g : groups) {
+                    g.cleaned().changeFileSuffix(LogFiles.SWAP, "");
+                    listener.afterStep("rename " + g.cleaned().baseOffset);
+                }
+                LogFiles.fsyncDir(dir);
+            }
+            return true;
+        }
     }
 
     /** Producer state: the newest snapshot at or below the log end, plus a replay of the batches after it. */

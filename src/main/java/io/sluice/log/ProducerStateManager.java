@@ -62,6 +62,14 @@ final class ProducerStateManager {
         return Optional.ofNullable(producers.get(producerId));
     }
 
+    /** Each producer's newest batch, for producers that have one. */
+    void forEachLastBatch(java.util.function.BiConsumer<Long, BatchMetadata> action) {
+        for (Map.Entry<Long, ProducerEntry> e : producers.entrySet()) {
+            List<BatchMetadata> b = e.getValue().batches();
+            if (!b.isEmpty()) action.accept(e.getKey(), b.get(b.size() - 1));
+        }
+    }
+
     Append begin() {
         return new Append();
     }

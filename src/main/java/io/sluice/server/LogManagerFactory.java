@@ -1,5 +1,6 @@
 package io.sluice.server;
 
+import io.sluice.log.CleanerSettings;
 import io.sluice.log.LogManager;
 import io.sluice.server.config.BrokerConfig;
 import java.nio.file.Path;
@@ -11,6 +12,15 @@ final class LogManagerFactory {
 
     static LogManager create(BrokerConfig config) {
         return new LogManager(config.logDirs().stream().map(Path::of).toList(), Clock.systemUTC(),
-                config.getLong("log.retention.check.interval.ms"), config.getLong("log.flush.scheduler.interval.ms"));
+                config.getLong("log.retention.check.interval.ms"), config.getLong("log.flush.scheduler.interval.ms"),
+                cleanerSettings(config));
+    }
+
+    /** log.cleaner.*; zero threads disables the cleaner, as in Kafka. */
+    static CleanerSettings cleanerSettings(BrokerConfig config) {
+        int threads = config.getInt("log.cleaner.threads");
+        return new CleanerSettings(config.getBoolean("log.cleaner.enable") && threads > 0, Math.max(1, threads),
+                config.getLong("log.cleaner.backoff.ms"), config.getLong("log.cleaner.dedupe.buffer.size"),
+                Math.max(1, config.getInt("log.cleaner.io.buffer.size")));
     }
 }

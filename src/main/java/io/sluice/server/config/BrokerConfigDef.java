@@ -126,6 +126,13 @@ public final class BrokerConfigDef {
         d.define("log.cleanup.policy", LIST, "delete", ValidList.in("compact", "delete"), MEDIUM,
                 "Default cleanup policy: delete, compact or both.");
         d.define("log.cleaner.enable", BOOLEAN, true, MEDIUM, "Run the log cleaner for compacted topics.");
+        d.define("log.cleaner.threads", INT, 1, Range.atLeast(0), MEDIUM, "Background threads compacting logs.");
+        d.define("log.cleaner.backoff.ms", LONG, 15000L, Range.atLeast(0), MEDIUM,
+                "How long the cleaner sleeps when no log needs cleaning.");
+        d.define("log.cleaner.dedupe.buffer.size", LONG, 134217728L, MEDIUM,
+                "Memory for the cleaners' key maps, shared by all cleaner threads.");
+        d.define("log.cleaner.io.buffer.size", INT, 524288, Range.atLeast(0), MEDIUM,
+                "Bytes of a segment the cleaner reads at once.");
         d.define("log.cleaner.delete.retention.ms", LONG, 86400000L, Range.atLeast(0), MEDIUM,
                 "How long tombstones are kept on compacted topics.");
         d.define("log.cleaner.min.compaction.lag.ms", LONG, 0L, Range.atLeast(0), MEDIUM,
