@@ -80,6 +80,27 @@ class ZkBackendTest {
         assertEquals(1, second.image().controllerId());
     }
 
+    /** Prints how long a committed topic takes to reach another broker's image (watch + re-read). */
+    @Test
+    void measuresPropagationToAnotherBroker() {
+        ZkBackend controller = broker(1);
+        ZkBackend other = broker(2);
+        // Stamped by a listener as the image is published, not by the (coarser) polling loop.
+        Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        other.addListener((previous, next) -> next.topics().keySet().forEach(t -> seen.putIfAbsent(t, System.nanoTime())));
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "p" + i;
+            controller.write(createTopic(name, Uuid.randomUuid(), 1, 1)).join();
+            long committed = System.nanoTime();
+            await(name + " on the other broker", WAIT, () -> seen.containsKey(name));
+            micros.add(Math.max(0, seen.get(name) - committed) / 1000);
+        }
+        micros.sort(null);
+        System.out.printf("zk metadata propagation (write acknowledged on the controller -> in another broker's image),"
+                + " 20 topics: median %.1f ms, max %.1f ms%n", micros.get(10) / 1000.0, micros.get(19) / 1000.0);
+    }
+
     @Test
     void afterTheControllerClosesAnotherBrokerTakesOver() {
         ZkBackend first = broker(1);
