@@ -98,6 +98,25 @@ public final class ZkBackend implements MetadataBackend {
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try {
+            connectAndPrepare();
+        } catch (RuntimeException e) {
+            // A broker that cannot start must not leave a session (and its retries) behind.
+            closed = true;
+            client.close();
+            thread.shutdown();
+            throw e;
+        }
+        // Watch everything under the chroot: brokers, topics, configs, deletions, the controller.
+        cache = CuratorCache.build(zk, "/");
+        cache.listenable().addListener((type, oldData, data) -> requestSync());
+        cache.start();
+        LOG.infof("zk metadata backend started: broker %d, cluster %s, ZooKeeper %s", settings.brokerId(), clusterId,
+                settings.connect());
+    }
+
+    /** Waits for the first connection, then lays out the chroot and runs the first sync. */
+    private void connectAndPrepare() {
+        try {
             if (!client.blockUntilConnected(settings.connectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not connect to ZooKeeper at " + settings.hosts() + " within "
                         + settings.connectionTimeoutMs() + " ms (zookeeper.connection.timeout.ms)");
@@ -126,12 +145,6 @@ public final class ZkBackend implements MetadataBackend {
                 throw new IllegalStateException("ZooKeeper metadata start failed: " + e, e);
             }
         });
-        // Watch everything under the chroot: brokers, topics, configs, deletions, the controller.
-        cache = CuratorCache.build(zk, "/");
-        cache.listenable().addListener((type, oldData, data) -> requestSync());
-        cache.start();
-        LOG.infof("zk metadata backend started: broker %d, cluster %s, ZooKeeper %s", settings.brokerId(), clusterId,
-                settings.connect());
     }
 
     private void onConnectionState(ConnectionState state) {
