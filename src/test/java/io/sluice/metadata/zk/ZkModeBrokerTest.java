@@ -152,6 +152,42 @@ class ZkModeBrokerTest {
         }
     }
 
+    @Test
+    void withZooKeeperDownDataKeepsFlowingAndAdminWaitsForItsReturn(@TempDir Path dir) throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             ZkTestBroker broker = new ZkTestBroker(1, zk.getConnectString(), dir).start();
+             Admin admin = Admin.create(broker.clientProps());
+             KafkaProducer<String, String> producer = producer(broker.clientProps())) {
+            admin.createTopics(List.of(new NewTopic("steady", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>("steady", 0, "k", "before")).get(30, TimeUnit.SECONDS);
+
+            zk.stop();
+            await("the broker notices ZooKeeper is gone", WAIT,
+                    () -> !broker.broker().parts().backend().isActiveController());
+            // Produce and fetch go on from the last image.
+            producer.send(new ProducerRecord<>("steady", 0, "k", "during")).get(30, TimeUnit.SECONDS);
+            Properties consumerProps = broker.clientProps();
+            consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            List<String> values = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = consumer(consumerProps)) {
+                consumer.assign(List.of(new TopicPartition("steady", 0)));
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (values.size() < 2 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertEquals(List.of("before", "during"), values);
+            // A metadata change cannot be made: the admin client keeps retrying NOT_CONTROLLER...
+            var pending = admin.createTopics(List.of(new NewTopic("later", 1, (short) 1))).all();
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+                    () -> pending.get(1, TimeUnit.SECONDS), "still retrying, not failed");
+            // ...and succeeds once ZooKeeper is back.
+            zk.restart();
+            pending.get(60, TimeUnit.SECONDS);
+            assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(Set.of("steady", "later")));
+        }
+    }
+
     private static KafkaProducer<String, String> producer(Properties base) {
         Properties p = new Properties();
         p.putAll(base);
