@@ -149,6 +149,31 @@ class ZkModeBrokerTest {
                 }
             }
             assertEquals(Set.of("v0", "v1", "v2", "v3"), Set.copyOf(values));
+
+            // An admin client bootstrapped on the non-controller broker is sent to the controller the
+            // metadata names (broker 1), as Kafka's admin client does.
+            viaSecond.createTopics(List.of(new NewTopic("via-second", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            await("broker 1 has the topic created through broker 2's bootstrap", WAIT,
+                    () -> first.broker().parts().backend().image().topic("via-second").isPresent());
+        }
+    }
+
+    @Test
+    void whenTheControllerBrokerStopsTheOtherTakesOver(@TempDir Path dir1, @TempDir Path dir2) throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             ZkTestBroker second = new ZkTestBroker(2, zk.getConnectString(), dir2)) {
+            ZkTestBroker first = new ZkTestBroker(1, zk.getConnectString(), dir1).start();
+            second.start();
+            assertTrue(first.broker().parts().backend().isActiveController());
+            first.close();
+            await("broker 2 is the controller", WAIT, () -> second.broker().parts().backend().isActiveController());
+            try (Admin admin = Admin.create(second.clientProps())) {
+                admin.createTopics(List.of(new NewTopic("after-failover", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                TopicDescription d = admin.describeTopics(List.of("after-failover")).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get("after-failover");
+                assertEquals(2, d.partitions().get(0).leader().id());
+                assertEquals(2, admin.describeCluster().controller().get(30, TimeUnit.SECONDS).id());
+            }
         }
     }
 
