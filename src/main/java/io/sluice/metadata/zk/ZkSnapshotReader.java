@@ -87,23 +87,34 @@ final class ZkSnapshotReader {
                 LOG.warnf("Ignoring topic %s: its znode has no topic_id (created by an old tool)", topic);
                 continue;
             }
-            records.add(MetadataRecords.topic(topic, assignment.topicId()));
+            List<MetadataRecord> topicRecords = new ArrayList<>();
+            topicRecords.add(MetadataRecords.topic(topic, assignment.topicId()));
+            boolean complete = true;
             for (var entry : assignment.replicas().entrySet()) {
                 int p = entry.getKey();
                 Stat stat = new Stat();
                 byte[] state = dataOrNull(ZnodePaths.partitionState(topic, p), stat);
+                complete &= state != null;
                 PartitionImage partition = state == null
                         // No state yet (a tool wrote the assignment, no controller elected a leader).
                         ? new PartitionImage(p, -1, 0, entry.getValue(), List.of(), 0)
                         : fromState(p, entry.getValue(), PartitionStateJson.decode(ZnodePaths.partitionState(topic, p), state),
                                 stat.getVersion());
-                records.add(MetadataRecords.partition(assignment.topicId(), partition));
+                topicRecords.add(MetadataRecords.partition(assignment.topicId(), partition));
             }
             byte[] config = dataOrNull(ZnodePaths.topicConfig(topic), null);
+            complete &= config != null;
             if (config != null) {
                 new TreeMap<>(EntityConfigJson.decode(ZnodePaths.topicConfig(topic), config)).forEach((k, v) ->
-                        records.add(MetadataRecords.config(ConfigResourceType.TOPIC, topic, k, v)));
+                        topicRecords.add(MetadataRecords.config(ConfigResourceType.TOPIC, topic, k, v)));
             }
+            // The reads are not one snapshot: a deletion committed between reading the topic znode
+            // and its children shows up as missing children. If the topic znode is gone now, the
+            // topic is gone; showing it half-read (no leaders, no configs) would mislead the broker.
+            if (!complete && zk.checkExists().forPath(path) == null) {
+                continue;
+            }
+            records.addAll(topicRecords);
         }
     }
 

@@ -104,6 +104,42 @@ class ZnodeFormatTest {
         }
     }
 
+    /** Znodes as a Kafka controller or tool wrote them (not through our writer) are read into the image. */
+    @Test
+    void znodesWrittenByKafkaAreRead() throws Exception {
+        try (TestingServer server = new TestingServer(true);
+             ZkBackend broker = ZkTesting.startedBroker(server.getConnectString(), 1);
+             CuratorFramework zk = ZkTesting.rawClient(server.getConnectString())) {
+            Uuid id = Uuid.randomUuid();
+            zk.create().forPath("/brokers/topics/legacy", bytes("{\"version\":3,\"partitions\":{\"0\":[1,7],\"1\":[7,1]},"
+                    + "\"topic_id\":\"" + id + "\",\"adding_replicas\":{},\"removing_replicas\":{}}"));
+            zk.create().creatingParentsIfNeeded().forPath("/brokers/topics/legacy/partitions/0/state",
+                    bytes("{\"controller_epoch\":4,\"leader\":7,\"version\":1,\"leader_epoch\":3,\"isr\":[7,1]}"));
+            zk.setData().forPath("/brokers/topics/legacy/partitions/0/state",
+                    bytes("{\"controller_epoch\":4,\"leader\":1,\"version\":1,\"leader_epoch\":4,\"isr\":[1]}"));
+            // Partition 1 has no state yet: no leader was elected for it.
+            zk.create().forPath("/config/topics/legacy", bytes("{\"version\":1,\"config\":{\"cleanup.policy\":\"compact\"}}"));
+
+            ZkTesting.await("the broker reads the topic", java.time.Duration.ofSeconds(20),
+                    () -> broker.image().topic("legacy").map(t -> t.partitions().size() == 2 && !t.configs().isEmpty())
+                            .orElse(false));
+            var topic = broker.image().topic("legacy").get();
+            assertEquals(id, topic.id());
+            var p0 = topic.partitions().get(0);
+            assertEquals(1, p0.leader());
+            assertEquals(4, p0.leaderEpoch());
+            assertEquals(List.of(1), p0.isr());
+            assertEquals(List.of(1, 7), p0.replicas());
+            assertEquals(1, p0.partitionEpoch(), "the state znode version is the partition epoch");
+            assertEquals(-1, topic.partitions().get(1).leader());
+            assertEquals(java.util.Map.of("cleanup.policy", "compact"), topic.configs());
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static JsonObject json(CuratorFramework zk, String path) throws Exception {
         return new JsonObject(new String(zk.getData().forPath(path), StandardCharsets.UTF_8));
     }
