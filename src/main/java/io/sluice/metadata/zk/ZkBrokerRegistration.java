@@ -38,8 +38,11 @@ final class ZkBrokerRegistration {
         }
         Long czxid = ensure();
         if (czxid == null) {
-            throw new KeeperException.NodeExistsException(path + " (broker id " + brokerId
-                    + " is registered by another live session: another broker with the same broker.id?)");
+            // Kafka refuses to start in this case too: two live brokers cannot share an id. Nor do we
+            // keep trying to take the id over in the background.
+            this.endpoints = null;
+            throw new IllegalStateException(path + " is held by another live ZooKeeper session: is another broker"
+                    + " running with broker.id=" + brokerId + "?");
         }
         return czxid;
     }

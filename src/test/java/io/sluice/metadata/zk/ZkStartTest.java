@@ -51,6 +51,19 @@ class ZkStartTest {
     }
 
     @Test
+    void aSecondLiveBrokerWithTheSameIdIsRefused() throws Exception {
+        try (TestingServer server = new TestingServer(true);
+             ZkBackend first = ZkTesting.startedBroker(server.getConnectString(), 5);
+             ZkBackend twin = ZkTesting.backend(server.getConnectString(), 5)) {
+            twin.start();
+            var e = assertThrows(java.util.concurrent.CompletionException.class, () -> twin.registerSelf(
+                    java.util.List.of(new io.sluice.metadata.BrokerEndpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), null).join());
+            assertTrue(e.getCause().getMessage().contains("broker.id=5"), e.getCause().getMessage());
+            assertTrue(first.image().brokers().containsKey(5));
+        }
+    }
+
+    @Test
     void anUnreachableEnsembleFailsStartWithAClearError() {
         int port = InstanceSpec.getRandomPort(); // nothing listens there
         ZkBackend backend = new ZkBackend(new ZkSettings("127.0.0.1:" + port + "/sluice", 4000, 500, false, 1,
