@@ -133,7 +133,9 @@ public final class BrokerParts implements AutoCloseable {
     }
 
     void registerSelf(List<BrokerEndpoint> endpoints) {
-        controller.registerBroker(config.nodeId(), endpoints, config.getString("broker.rack")).join();
+        String rack = config.getString("broker.rack");
+        MetadataBackends.registerSelf(backend, endpoints, rack,
+                () -> controller.registerBroker(config.nodeId(), endpoints, rack)).join();
     }
 
     public MetadataBackend backend() {
