@@ -16,6 +16,7 @@ import io.sluice.protocol.RequestDispatcher;
 import io.sluice.protocol.RequestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
@@ -59,9 +60,9 @@ public final class BrokerParts implements AutoCloseable {
         this.groupCoordinator = groupCoordinator;
     }
 
-    static BrokerParts assemble(BrokerConfig config, MeterRegistry meters) {
+    static BrokerParts assemble(BrokerConfig config, MeterRegistry meters, Vertx vertx) {
         int nodeId = config.nodeId();
-        MetadataBackend backend = MetadataBackends.open(config);
+        MetadataBackend backend = MetadataBackends.open(config, vertx);
         backend.start();
         LogManager logs = LogManagerFactory.create(config);
         logs.loadAll(tp -> backend.image().topic(tp.topic()).map(t -> logConfig(t, config))
@@ -127,8 +128,15 @@ public final class BrokerParts implements AutoCloseable {
                 (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
     }
 
+    /**
+     * Registers this broker with the active controller: through the metadata quorum when the backend
+     * carries registrations (the active controller may be another node), else through the local controller.
+     */
     void registerSelf(List<BrokerEndpoint> endpoints) {
-        controller.registerBroker(config.nodeId(), endpoints, config.getString("broker.rack")).join();
+        String rack = config.getString("broker.rack");
+        backend.announceBroker(config.nodeId(), endpoints, rack)
+                .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
+                .join();
     }
 
     public MetadataBackend backend() {
