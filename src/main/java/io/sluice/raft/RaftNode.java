@@ -282,10 +282,20 @@ public final class RaftNode {
 
     private void onVoteResponse(VoteResponse r) {
         observeEpoch(r.epoch(), r.leaderId());
-        if (role == Role.CANDIDATE && r.granted() && r.epoch() == epoch) {
-            tally.grant(r.from());
-            if (tally.won()) {
-                becomeLeader();
+        if (role == Role.CANDIDATE && r.epoch() == epoch) {
+            if (r.granted()) {
+                tally.grant(r.from());
+                if (tally.won()) {
+                    becomeLeader();
+                }
+            } else {
+                // Refused in our own epoch: typically a split vote between two voters that lost the same
+                // leader at the same moment, each holding its own vote. Waiting out a whole election
+                // timeout would cost every failover that much; retry after a short random pause instead,
+                // so one of them asks first and wins. (A voter refused for a shorter log gets nowhere by
+                // retrying: pre-vote stops it before it disturbs anyone.)
+                electionDeadline = Math.min(electionDeadline,
+                        now + 1 + random.nextInt((int) Math.max(1, config.electionJitterMs() / 2)));
             }
         }
     }

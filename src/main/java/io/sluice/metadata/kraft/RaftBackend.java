@@ -90,6 +90,8 @@ public final class RaftBackend implements MetadataBackend {
     private boolean publishedOnce;
     private String clusterId;
     private int leaderEpochSeen = -1;
+    private Role lastRole;
+    private int lastEpoch = -1;
     private long epochStart = Long.MAX_VALUE;
     /** The leader's high watermark in the first successful fetch answer: what "caught up" means here. */
     private long catchUpTarget = -1;
@@ -303,6 +305,12 @@ public final class RaftBackend implements MetadataBackend {
         RaftNode node = driver.node();
         if (node == null || closed) {
             return;
+        }
+        if (node.role() != lastRole || node.epoch() != lastEpoch) {
+            lastRole = node.role();
+            lastEpoch = node.epoch();
+            LOG.infof("Metadata quorum member %d is %s in epoch %d (leader %d)", self, lastRole, lastEpoch,
+                    node.leaderId());
         }
         if (node.role() == Role.LEADER && leaderEpochSeen != node.epoch()) {
             leaderEpochSeen = node.epoch();
