@@ -137,6 +137,15 @@ public final class RaftBackend implements MetadataBackend {
 
     @Override
     public void start() {
+        try {
+            startNow();
+        } catch (RuntimeException e) {
+            close(); // release the port, the threads and the log: the caller only sees the failure
+            throw e;
+        }
+    }
+
+    private void startNow() {
         Path dir = settings.metadataLogDir();
         MetaProperties meta = MetaProperties.read(dir).orElseThrow(() -> new IllegalStateException(
                 dir + " is not formatted (no " + MetaProperties.FILE_NAME + "); run `sluice storage format`"));

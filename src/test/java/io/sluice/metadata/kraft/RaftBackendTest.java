@@ -152,4 +152,33 @@ class RaftBackendTest {
         assertTrue(again.image().topic("solo").isPresent());
         assertEquals(1, again.image().controllerId());
     }
+
+    @Test
+    void aVoterWithoutAQuorumGivesUpAtItsStartupTimeoutAndFreesItsPort() throws Exception {
+        quorum = new RaftQuorum(dir, 3, 20_000);
+        var voters = quorum.voters;
+        RaftBackendSettings settings = new RaftBackendSettings(quorum.dir(1),
+                RaftBackendSettings.raftConfig(1, voters, 200, 200, 0, 20_000), voters,
+                java.util.Optional.of(voters.get(1)), java.util.Optional.of("cluster-1"), 10,
+                java.time.Duration.ofMillis(500));
+        RaftBackend alone = new RaftBackend(settings, quorum.vertx);
+        IllegalStateException e = assertThrows(IllegalStateException.class, alone::start);
+        assertTrue(e.getMessage().contains("did not catch up"), e.getMessage());
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(new java.net.InetSocketAddress("127.0.0.1", voters.get(1).port()));
+        }
+    }
+
+    @Test
+    void storageOfAnotherClusterIsRefused() throws Exception {
+        quorum = new RaftQuorum(dir, 1, 20_000);
+        RaftBackendSettings settings = new RaftBackendSettings(quorum.dir(1),
+                RaftBackendSettings.raftConfig(1, quorum.voters, 200, 200, 0, 20_000), quorum.voters,
+                java.util.Optional.of(quorum.voters.get(1)), java.util.Optional.of("another-cluster"), 10,
+                java.time.Duration.ofSeconds(5));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new RaftBackend(settings, quorum.vertx).start());
+        assertTrue(e.getMessage().contains("Cluster id mismatch"), e.getMessage());
+    }
 }
