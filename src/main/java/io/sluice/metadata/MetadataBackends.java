@@ -48,6 +48,11 @@ public final class MetadataBackends {
             throw new ConfigException("controller.quorum.voters", config.getList("controller.quorum.voters"),
                     e.getMessage());
         }
+        if (voters.isEmpty() && !config.getList("controller.quorum.bootstrap.servers").isEmpty()) {
+            throw new ConfigException("controller.quorum.bootstrap.servers",
+                    config.getList("controller.quorum.bootstrap.servers"),
+                    "a dynamic quorum is not available yet in this build; name the voters in controller.quorum.voters");
+        }
         boolean controller = config.processRoles().contains("controller");
         Optional<Address> listen = controller ? Optional.of(controllerListener(config)) : Optional.empty();
         if (voters.isEmpty()) {

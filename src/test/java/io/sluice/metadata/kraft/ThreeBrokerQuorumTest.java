@@ -27,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three combined nodes (broker,controller) forming one Raft metadata quorum, driven by a real admin client. */
+/**
+ * Three combined nodes (broker,controller) forming one Raft metadata quorum plus a broker-only observer,
+ * driven by a real admin client.
+ */
 class ThreeBrokerQuorumTest {
     @TempDir
     Path dir;
@@ -43,7 +46,7 @@ class ThreeBrokerQuorumTest {
     }
 
     @Test
-    void aTopicCreatedThroughTheActiveControllerIsVisibleFromEveryBroker() throws Exception {
+    void aTopicCreatedThroughTheActiveControllerIsVisibleFromEveryBrokerIncludingAnObserver() throws Exception {
         Map<Integer, Integer> controllerPorts = new TreeMap<>();
         for (int id = 1; id <= 3; id++) {
             controllerPorts.put(id, RaftQuorum.freePort());
@@ -70,9 +73,22 @@ class ThreeBrokerQuorumTest {
             starts.add(CompletableFuture.runAsync(broker::start, starter));
         }
         starts.forEach(CompletableFuture::join);
+        // A broker-only node: no controller listener, it follows the quorum as an observer.
+        Map<String, String> observer = new HashMap<>();
+        observer.put("node.id", "4");
+        observer.put("process.roles", "broker");
+        observer.put("listeners", "PLAINTEXT://127.0.0.1:0");
+        observer.put("controller.listener.names", "CONTROLLER");
+        observer.put("controller.quorum.voters", voters);
+        observer.put("cluster.id", "three-node-cluster");
+        observer.put("log.dirs", dir.resolve("node-4").toString());
+        observer.put("offsets.topic.replication.factor", "1");
+        Broker broker4 = new Broker(BrokerConfig.fromProperties(observer), vertx, new SimpleMeterRegistry());
+        brokers.put(4, broker4);
+        broker4.start();
 
-        RaftQuorum.await(() -> brokers.values().stream().allMatch(b -> b.parts().backend().image().brokers().size() == 3),
-                10_000, "all three brokers registered everywhere");
+        RaftQuorum.await(() -> brokers.values().stream().allMatch(b -> b.parts().backend().image().brokers().size() == 4),
+                10_000, "all four brokers registered everywhere");
         Broker any = brokers.get(2);
         try (Admin admin = admin(any)) {
             // The admin client sends CreateTopics to the controller named in Metadata: the Raft leader.
@@ -91,7 +107,7 @@ class ThreeBrokerQuorumTest {
                 }, 10_000, "the topic in broker " + b.nodeId() + "'s Metadata");
                 int controller = admin.describeCluster().controller().get().id();
                 assertTrue(brokers.get(controller).parts().backend().isActiveController());
-                assertEquals(3, admin.describeCluster().nodes().get().size());
+                assertEquals(4, admin.describeCluster().nodes().get().size());
             }
         }
         System.out.println("three-broker-metadata-visible-ms " + (System.nanoTime() - t0) / 1_000_000);
