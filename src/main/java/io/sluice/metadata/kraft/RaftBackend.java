@@ -56,9 +56,10 @@ import org.jboss.logging.Logger;
  * <p>The active controller is the Raft leader, once the entry that opened its epoch is committed (only then
  * does its image hold everything committed before it). The image's controller id follows the leader.
  *
- * <p>Threading: the Raft thread ({@link RaftDriver}) owns the node, the image and the publisher; listeners
- * are called there. Futures handed to callers complete on a separate thread, so a caller that chains
- * work onto them can never stall Raft.
+ * <p>Threading: the Raft thread ({@link RaftDriver}) owns the node and computes each image; a publishing
+ * thread calls the listeners, in order, so a slow listener never delays a fetch or an election. Futures
+ * handed to callers complete on a third thread once their image is published, so a caller that chains
+ * work onto them stalls neither.
  *
  * <p>Broker registration: a broker announces itself to the leader with an application message over the
  * Raft connections ({@link #announceBroker}); the leader appends the registration record and answers with
@@ -76,6 +77,9 @@ public final class RaftBackend implements MetadataBackend {
     private final int self;
     private final RaftDriver driver;
     private final ExecutorService callbacks;
+    /** Calls the listeners, apart from the Raft thread: a slow listener delays images, never elections. */
+    private final ExecutorService publishing;
+    private volatile Thread publishingThread;
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile MetadataImage image;
@@ -123,6 +127,12 @@ public final class RaftBackend implements MetadataBackend {
         this.image = MetadataImage.empty(settings.expectedClusterId().orElse(null));
         this.publisher = new MetadataPublisher(image);
         this.driver = new RaftDriver("sluice-raft-" + self, this::afterStep);
+        this.publishing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-metadata-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        publishing.execute(() -> publishingThread = Thread.currentThread());
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-metadata-callbacks-" + self);
             t.setDaemon(true);
@@ -200,14 +210,12 @@ public final class RaftBackend implements MetadataBackend {
 
     @Override
     public void addListener(MetadataListener listener) {
-        // On the Raft thread, so the listener slots into the publishing order exactly.
-        if (driver.onRaftThread()) {
+        // On the publishing thread, so the listener slots into the publishing order exactly; the caller
+        // waits so that when this returns the listener has seen the current image.
+        if (Thread.currentThread() == publishingThread) {
             publisher.addListener(listener);
         } else {
-            join(driver.call(() -> {
-                publisher.addListener(listener);
-                return null;
-            }));
+            join(CompletableFuture.runAsync(() -> publisher.addListener(listener), publishing));
         }
     }
 
@@ -242,7 +250,9 @@ public final class RaftBackend implements MetadataBackend {
             return outer;
         }
         outstanding.add(outer);
-        inner.whenCompleteAsync((value, error) -> {
+        // Through the publishing thread first: an entry's image is queued there before its append
+        // completes, so by the time the caller hears of the commit every listener has seen it.
+        inner.whenComplete((value, error) -> afterPublishing(() -> onCallbackThread(() -> {
             outstanding.remove(outer);
             if (error != null) {
                 outer.completeExceptionally(error instanceof CompletionException && error.getCause() != null
@@ -250,7 +260,7 @@ public final class RaftBackend implements MetadataBackend {
             } else {
                 outer.complete(value);
             }
-        }, callbacks);
+        })));
         return outer;
     }
 
@@ -287,6 +297,7 @@ public final class RaftBackend implements MetadataBackend {
         IllegalStateException cause = new IllegalStateException("The metadata backend is closed");
         caughtUp.completeExceptionally(cause);
         outstanding.forEach(f -> f.completeExceptionally(cause));
+        publishing.shutdown();
         callbacks.shutdown();
     }
 
@@ -354,7 +365,7 @@ public final class RaftBackend implements MetadataBackend {
     private void publish(MetadataImage next) {
         image = next;
         publishedOnce = true;
-        publisher.publish(next);
+        afterPublishing(() -> publisher.publish(next));
     }
 
     private void announceIfDue(RaftNode node) {
@@ -482,6 +493,23 @@ public final class RaftBackend implements MetadataBackend {
         @Override
         public byte[] takeSnapshot() {
             return MetadataRecordBatch.newBuilder().addAllRecords(ImageRecords.of(image)).build().toByteArray();
+        }
+    }
+
+    private void onCallbackThread(Runnable task) {
+        try {
+            callbacks.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: outstanding futures were failed by close()
+        }
+    }
+
+    /** Runs after everything already queued for the listeners; dropped once closed. */
+    private void afterPublishing(Runnable task) {
+        try {
+            publishing.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: outstanding futures were failed by close()
         }
     }
 
