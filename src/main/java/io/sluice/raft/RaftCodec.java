@@ -38,8 +38,8 @@ public final class RaftCodec {
     private RaftCodec() {
     }
 
-    public static byte[] encode(RaftMessage m) {
-        RaftFrame.Builder f = RaftFrame.newBuilder().setVersion(VERSION).setFrom(m.from());
+    public static byte[] encode(String clusterId, RaftMessage m) {
+        RaftFrame.Builder f = RaftFrame.newBuilder().setVersion(VERSION).setFrom(m.from()).setClusterId(clusterId);
         if (m instanceof PreVoteRequest r) {
             f.setPreVoteRequest(io.sluice.raft.proto.PreVoteRequest.newBuilder().setEpoch(r.epoch())
                     .setLastEpoch(r.lastEpoch()).setEndOffset(r.endOffset()));
@@ -90,14 +90,17 @@ public final class RaftCodec {
         return f.build().toByteArray();
     }
 
-    public static byte[] encodeApplication(int from, String kind, byte[] payload) {
-        return RaftFrame.newBuilder().setVersion(VERSION).setFrom(from)
+    public static byte[] encodeApplication(String clusterId, int from, String kind, byte[] payload) {
+        return RaftFrame.newBuilder().setVersion(VERSION).setFrom(from).setClusterId(clusterId)
                 .setApplication(ApplicationMessage.newBuilder().setKind(kind).setPayload(ByteString.copyFrom(payload)))
                 .build().toByteArray();
     }
 
-    /** Decodes one frame; throws {@link IllegalArgumentException} for garbage or a format we cannot read. */
-    public static Decoded decode(byte[] bytes) {
+    /**
+     * Decodes one frame; throws {@link IllegalArgumentException} for garbage, a format we cannot read or
+     * a frame from another cluster.
+     */
+    public static Decoded decode(String clusterId, byte[] bytes) {
         RaftFrame f;
         try {
             f = RaftFrame.parseFrom(bytes);
@@ -106,6 +109,10 @@ public final class RaftCodec {
         }
         if (f.getVersion() != VERSION) {
             throw new IllegalArgumentException("unsupported raft frame version " + f.getVersion());
+        }
+        if (!f.getClusterId().equals(clusterId)) {
+            throw new IllegalArgumentException("raft frame from node " + f.getFrom() + " of cluster '"
+                    + f.getClusterId() + "', not of this cluster '" + clusterId + "'");
         }
         int from = f.getFrom();
         return switch (f.getMessageCase()) {

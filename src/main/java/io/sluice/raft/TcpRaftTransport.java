@@ -59,6 +59,7 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
     private final Vertx vertx;
     private final Context context;
     private final int self;
+    private final String clusterId;
     private final Consumer<RaftCodec.Decoded> inbound;
     private final NetClient client;
     private final Map<Integer, Peer> peers = new HashMap<>();
@@ -83,9 +84,10 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
         }
     }
 
-    public TcpRaftTransport(Vertx vertx, int self, Map<Integer, Address> peerAddresses,
+    public TcpRaftTransport(Vertx vertx, String clusterId, int self, Map<Integer, Address> peerAddresses,
             Consumer<RaftCodec.Decoded> inbound) {
         this.vertx = vertx;
+        this.clusterId = clusterId;
         this.self = self;
         this.inbound = inbound;
         // An event-loop context of our own (a new one when created off Vert.x threads, as brokers and
@@ -112,12 +114,12 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
 
     @Override
     public void send(int to, RaftMessage message) {
-        sendFrame(to, RaftCodec.encode(message));
+        sendFrame(to, RaftCodec.encode(clusterId, message));
     }
 
     /** Sends an application message (not Raft) to a node; best effort like every other message. */
     public void sendApplication(int to, String kind, byte[] payload) {
-        sendFrame(to, RaftCodec.encodeApplication(self, kind, payload));
+        sendFrame(to, RaftCodec.encodeApplication(clusterId, self, kind, payload));
     }
 
     private void sendFrame(int to, byte[] frame) {
@@ -232,7 +234,7 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
             readingLength[0] = true;
             RaftCodec.Decoded decoded;
             try {
-                decoded = RaftCodec.decode(chunk.getBytes());
+                decoded = RaftCodec.decode(clusterId, chunk.getBytes());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("Raft node %d: closing connection from %s: %s", self, socket.remoteAddress(), e.getMessage());
                 socket.close();

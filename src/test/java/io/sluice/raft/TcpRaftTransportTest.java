@@ -29,10 +29,10 @@ class TcpRaftTransportTest {
     void deliversBothWaysAndRepliesToAnUnlistedNodeOverItsOwnConnection() throws Exception {
         BlockingQueue<RaftCodec.Decoded> atOne = new LinkedBlockingQueue<>();
         BlockingQueue<RaftCodec.Decoded> atObserver = new LinkedBlockingQueue<>();
-        TcpRaftTransport one = new TcpRaftTransport(vertx, 1, Map.of(), atOne::add);
+        TcpRaftTransport one = new TcpRaftTransport(vertx, "c", 1, Map.of(), atOne::add);
         int port = join(one.listen("127.0.0.1", 0));
         // Node 9 knows node 1's address; node 1 knows nothing of 9 and must answer on 9's connection.
-        TcpRaftTransport observer = new TcpRaftTransport(vertx, 9, Map.of(1, new Address("127.0.0.1", port)),
+        TcpRaftTransport observer = new TcpRaftTransport(vertx, "c", 9, Map.of(1, new Address("127.0.0.1", port)),
                 atObserver::add);
 
         observer.send(1, new FetchRequest(9, 3, 42, 10, 2, 7));
@@ -59,15 +59,15 @@ class TcpRaftTransportTest {
     @Test
     void reconnectsAfterThePeerRestartsOnTheSamePort() throws Exception {
         BlockingQueue<RaftCodec.Decoded> atOne = new LinkedBlockingQueue<>();
-        TcpRaftTransport one = new TcpRaftTransport(vertx, 1, Map.of(), atOne::add);
+        TcpRaftTransport one = new TcpRaftTransport(vertx, "c", 1, Map.of(), atOne::add);
         int port = join(one.listen("127.0.0.1", 0));
-        TcpRaftTransport two = new TcpRaftTransport(vertx, 2, Map.of(1, new Address("127.0.0.1", port)), d -> { });
+        TcpRaftTransport two = new TcpRaftTransport(vertx, "c", 2, Map.of(1, new Address("127.0.0.1", port)), d -> { });
         two.send(1, new BeginEpoch(2, 1));
         assertEquals(new RaftCodec.Raft(new BeginEpoch(2, 1)), atOne.poll(10, TimeUnit.SECONDS));
 
         one.close();
         BlockingQueue<RaftCodec.Decoded> atNewOne = new LinkedBlockingQueue<>();
-        TcpRaftTransport newOne = new TcpRaftTransport(vertx, 1, Map.of(), atNewOne::add);
+        TcpRaftTransport newOne = new TcpRaftTransport(vertx, "c", 1, Map.of(), atNewOne::add);
         join(newOne.listen("127.0.0.1", port));
         // Sends during the outage are dropped; Raft resends, and so does this test, until one lands.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -84,7 +84,7 @@ class TcpRaftTransportTest {
     @Test
     void closesAConnectionThatSendsGarbage() throws Exception {
         BlockingQueue<RaftCodec.Decoded> atOne = new LinkedBlockingQueue<>();
-        TcpRaftTransport one = new TcpRaftTransport(vertx, 1, Map.of(), atOne::add);
+        TcpRaftTransport one = new TcpRaftTransport(vertx, "c", 1, Map.of(), atOne::add);
         int port = join(one.listen("127.0.0.1", 0));
         try (var socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(new byte[] {0x7f, 0, 0, 0, 1, 2, 3});
@@ -93,6 +93,24 @@ class TcpRaftTransportTest {
         }
         assertTrue(atOne.isEmpty());
         one.close();
+    }
+
+    @Test
+    void refusesFramesFromAnotherCluster() throws Exception {
+        BlockingQueue<RaftCodec.Decoded> atOne = new LinkedBlockingQueue<>();
+        TcpRaftTransport one = new TcpRaftTransport(vertx, "c", 1, Map.of(), atOne::add);
+        int port = join(one.listen("127.0.0.1", 0));
+        TcpRaftTransport stranger = new TcpRaftTransport(vertx, "other", 2,
+                Map.of(1, new Address("127.0.0.1", port)), d -> { });
+        TcpRaftTransport friend = new TcpRaftTransport(vertx, "c", 3,
+                Map.of(1, new Address("127.0.0.1", port)), d -> { });
+        stranger.send(1, new BeginEpoch(2, 7));
+        friend.send(1, new BeginEpoch(3, 8));
+        assertEquals(new RaftCodec.Raft(new BeginEpoch(3, 8)), atOne.poll(10, TimeUnit.SECONDS));
+        assertEquals(null, atOne.poll(200, TimeUnit.MILLISECONDS));
+        one.close();
+        stranger.close();
+        friend.close();
     }
 
     private static <T> T join(io.vertx.core.Future<T> f) {

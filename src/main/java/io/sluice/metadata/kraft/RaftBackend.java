@@ -178,7 +178,7 @@ public final class RaftBackend implements MetadataBackend {
         log = new FileRaftLog(raftDir);
         FileSnapshotStore snapshots = new FileSnapshotStore(raftDir);
         FileQuorumStateStore state = new FileQuorumStateStore(raftDir);
-        transport = new TcpRaftTransport(vertx, self, settings.voterAddresses(), this::onInbound);
+        transport = new TcpRaftTransport(vertx, meta.clusterId(), self, settings.voterAddresses(), this::onInbound);
         settings.listenAddress().ifPresent(a -> boundPort = transport.listen(a.host(), a.port())
                 .toCompletionStage().toCompletableFuture().join());
         driver.start(now -> new RaftNode(settings.raft(), log, state, snapshots, transport, new Applier(),
