@@ -1,6 +1,5 @@
 package io.sluice.metadata;
 
-import io.sluice.metadata.kraft.MetadataLogFile;
 import io.sluice.metadata.kraft.QuorumVoters;
 import io.sluice.metadata.kraft.RaftBackend;
 import io.sluice.metadata.kraft.RaftBackendSettings;
@@ -34,7 +33,8 @@ public final class MetadataBackends {
     /**
      * The backend for this node. In kraft mode that is the Raft quorum of {@code controller.quorum.voters}
      * (a quorum of one on a single node); a controller accepts Raft connections on its controller
-     * listener, a broker-only node follows the quorum as an observer.
+     * listener, a broker-only node follows the quorum as an observer. A single node's metadata log from
+     * before the quorum (the single-voter backend's) is moved onto the Raft log on its first start.
      */
     public static MetadataBackend open(BrokerConfig config, Vertx vertx) {
         if (config.metadataMode() != MetadataMode.KRAFT) {
@@ -63,12 +63,6 @@ public final class MetadataBackends {
         boolean soleVoter = voters.size() == 1 && voters.containsKey(config.nodeId());
         if (soleVoter || config.clusterId().isPresent()) {
             formatIfNew(config, metadataDir);
-        }
-        if (soleVoter && Files.exists(metadataDir.resolve(SingleVoterBackend.LOG_DIR_NAME)
-                .resolve(MetadataLogFile.FILE_NAME))) {
-            // Storage written before the Raft quorum existed: keep using it as it is (see SingleVoterBackend).
-            LOG.infof("Metadata in %s is a single-voter log; running the single-voter backend on it", metadataDir);
-            return new SingleVoterBackend(metadataDir, config.nodeId(), config.clusterId());
         }
         long election = config.getInt("controller.quorum.election.timeout.ms");
         long fetchTimeout = config.getInt("controller.quorum.fetch.timeout.ms");

@@ -166,9 +166,14 @@ public final class RaftBackend implements MetadataBackend {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + raftDir, e);
         }
-        if (Files.exists(raftDir.resolve(MetadataLogFile.FILE_NAME))) {
-            throw new IllegalStateException(raftDir + " holds a single-voter metadata log ("
-                    + MetadataLogFile.FILE_NAME + "), which the Raft backend does not read");
+        if (SingleVoterMigration.needed(raftDir)) {
+            Map<Integer, String> voters = settings.raft().voters();
+            if (voters.size() != 1 || !voters.containsKey(self)) {
+                throw new IllegalStateException(raftDir + " holds a single-voter metadata log ("
+                        + MetadataLogFile.FILE_NAME + "); start this node alone as a quorum of one once to move it"
+                        + " onto the Raft log, then add voters");
+            }
+            SingleVoterMigration.migrate(raftDir, meta.clusterId());
         }
         driver.call(() -> {
             clusterId = meta.clusterId();

@@ -181,4 +181,26 @@ class RaftBackendTest {
                 () -> new RaftBackend(settings, quorum.vertx).start());
         assertTrue(e.getMessage().contains("Cluster id mismatch"), e.getMessage());
     }
+
+    @Test
+    void aSingleVoterLogFromBeforeTheQuorumIsMovedOntoTheRaftLog() throws Exception {
+        quorum = new RaftQuorum(dir, 1, 20_000);
+        long oldEnd;
+        try (SingleVoterBackend old = new SingleVoterBackend(quorum.dir(1), 1, java.util.Optional.of("cluster-1"))) {
+            old.start();
+            old.write(topic("kept", 2)).join();
+            old.write(List.of(MetadataRecords.producerIds(1, 1000))).join();
+            oldEnd = old.image().offset();
+        }
+        quorum.start(1);
+        RaftBackend migrated = quorum.nodes.get(1);
+        assertEquals(2, migrated.image().topic("kept").orElseThrow().partitions().size());
+        assertEquals(1000, migrated.image().nextProducerId());
+        long next = migrated.write(topic("new", 1)).join();
+        assertTrue(next > oldEnd, "offsets continue after the old log: " + next + " > " + oldEnd);
+        quorum.stop(1);
+        quorum.start(1); // the second start finds nothing left to migrate and the same state
+        assertTrue(quorum.nodes.get(1).image().topic("kept").isPresent());
+        assertTrue(quorum.nodes.get(1).image().topic("new").isPresent());
+    }
 }
