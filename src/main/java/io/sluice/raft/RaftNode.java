@@ -32,6 +32,8 @@ public final class RaftNode {
     private static final int NONE = QuorumState.NONE;
     /** A time long enough ago for any timeout, yet safe to subtract from (Long.MIN_VALUE would overflow). */
     private static final long NEVER = Long.MIN_VALUE / 2;
+    /** Soft cap on the entry bytes of one fetch response; well below the TCP transport's frame limit. */
+    static final long FETCH_MAX_BYTES = 8L << 20;
 
     private final RaftConfig config;
     private final int self;
@@ -340,8 +342,13 @@ public final class RaftNode {
             updateHighWatermark();
             long end = Math.min(log.endOffset(), r.fetchOffset() + config.fetchMaxEntries());
             List<LogEntry> entries = new ArrayList<>();
-            for (long o = r.fetchOffset(); o < end; o++) {
-                entries.add(log.entry(o));
+            long bytes = 0;
+            // Also bounded in bytes (at least one entry), so a response always fits a transport frame
+            // however large the entries are: a follower that could never receive one would never catch up.
+            for (long o = r.fetchOffset(); o < end && (entries.isEmpty() || bytes < FETCH_MAX_BYTES); o++) {
+                LogEntry e = log.entry(o);
+                entries.add(e);
+                bytes += e.data().length;
             }
             if (entries.isEmpty() && r.highWatermark() == highWatermark && !mustAnswer) {
                 return false;
