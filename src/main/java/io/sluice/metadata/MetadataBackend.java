@@ -2,6 +2,7 @@ package io.sluice.metadata;
 
 import io.sluice.metadata.proto.MetadataRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +31,18 @@ public interface MetadataBackend extends AutoCloseable {
 
     /** Whether this node may write now (it is the active controller). */
     boolean isActiveController();
+
+    /**
+     * Registers this node's broker with the active controller wherever that runs, when the backend
+     * carries registrations itself (the Raft quorum does: brokers announce themselves to the leader).
+     * The future completes with the broker epoch once the registration is in this node's image. Empty
+     * means: register through the local {@code Controller}, as a backend whose active controller is
+     * reachable from every node's writes does.
+     */
+    default Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints,
+                                                             String rack) {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -1,15 +1,21 @@
 package io.sluice.metadata;
 
+import io.sluice.metadata.kraft.QuorumVoters;
+import io.sluice.metadata.kraft.RaftBackend;
+import io.sluice.metadata.kraft.RaftBackendSettings;
 import io.sluice.metadata.kraft.SingleVoterBackend;
 import io.sluice.metadata.zk.ZkBackend;
 import io.sluice.metadata.zk.ZkSettings;
+import io.sluice.raft.TcpRaftTransport.Address;
 import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.ListenerConfig;
 import io.sluice.server.config.MetadataMode;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.jboss.logging.Logger;
@@ -20,10 +26,19 @@ import org.jboss.logging.Logger;
  */
 public final class MetadataBackends {
     private static final Logger LOG = Logger.getLogger(MetadataBackends.class);
+    /** How long a starting node waits to catch up with the quorum before giving up. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final long TICK_MS = 10;
 
     private MetadataBackends() {}
 
-    public static MetadataBackend open(BrokerConfig config) {
+    /**
+     * The backend for this node. In zk mode the ZooKeeper ensemble of {@code zookeeper.connect}. In kraft mode that is the Raft quorum of {@code controller.quorum.voters}
+     * (a quorum of one on a single node); a controller accepts Raft connections on its controller
+     * listener, a broker-only node follows the quorum as an observer. A single node's metadata log from
+     * before the quorum (the single-voter backend's) is moved onto the Raft log on its first start.
+     */
+    public static MetadataBackend open(BrokerConfig config, Vertx vertx) {
         if (config.metadataMode() == MetadataMode.ZK) {
             return new ZkBackend(zkSettings(config));
         }
@@ -31,14 +46,39 @@ public final class MetadataBackends {
             throw new ConfigException("Metadata mode " + config.metadataMode()
                     + " is not available yet in this build; configure process.roles (kraft mode)");
         }
-        List<String> voters = config.getList("controller.quorum.voters");
-        if (voters.size() > 1) {
-            throw new ConfigException("controller.quorum.voters", voters,
-                    "a multi-voter Raft quorum is not available yet in this build; use a single voter");
+        Map<Integer, Address> voters;
+        try {
+            voters = QuorumVoters.parse(config.getList("controller.quorum.voters"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("controller.quorum.voters", config.getList("controller.quorum.voters"),
+                    e.getMessage());
+        }
+        if (voters.isEmpty() && !config.getList("controller.quorum.bootstrap.servers").isEmpty()) {
+            throw new ConfigException("controller.quorum.bootstrap.servers",
+                    config.getList("controller.quorum.bootstrap.servers"),
+                    "a dynamic quorum is not available yet in this build; name the voters in controller.quorum.voters");
+        }
+        boolean controller = config.processRoles().contains("controller");
+        Optional<Address> listen = controller ? Optional.of(controllerListener(config)) : Optional.empty();
+        if (voters.isEmpty()) {
+            voters = Map.of(config.nodeId(), listen.orElseThrow(() -> new ConfigException(
+                    "controller.quorum.voters", "", "a broker-only node needs the controllers' addresses")));
         }
         Path metadataDir = Path.of(config.metadataLogDir());
-        formatIfNew(config, metadataDir);
-        return new SingleVoterBackend(metadataDir, config.nodeId(), config.clusterId());
+        boolean soleVoter = voters.size() == 1 && voters.containsKey(config.nodeId());
+        if (soleVoter || config.clusterId().isPresent()) {
+            formatIfNew(config, metadataDir);
+        }
+        long election = config.getInt("controller.quorum.election.timeout.ms");
+        long fetchTimeout = config.getInt("controller.quorum.fetch.timeout.ms");
+        // A write already waits for its commit; lingering only pays off under heavy write rates, so it
+        // is opt-in here rather than Kafka's 25 ms on every topic creation.
+        long linger = config.isSet("controller.quorum.append.linger.ms")
+                ? config.getInt("controller.quorum.append.linger.ms") : 0;
+        RaftBackendSettings settings = new RaftBackendSettings(metadataDir,
+                RaftBackendSettings.raftConfig(config.nodeId(), voters, election, fetchTimeout, linger, 20_000),
+                voters, listen, config.clusterId(), TICK_MS, STARTUP_TIMEOUT);
+        return new RaftBackend(settings, vertx);
     }
 
     static ZkSettings zkSettings(BrokerConfig config) {
@@ -47,22 +87,21 @@ public final class MetadataBackends {
                 config.clusterId());
     }
 
-    /**
-     * Registers this node's own broker. In kraft mode the controller writes the registration
-     * record; in zk mode every broker, controller or not, creates its own ephemeral
-     * {@code /brokers/ids/<id>} znode, as Kafka's do. Completes with the broker epoch.
-     */
-    public static CompletableFuture<Long> registerSelf(MetadataBackend backend, List<BrokerEndpoint> endpoints,
-                                                       String rack, Supplier<CompletableFuture<Long>> throughController) {
-        if (backend instanceof ZkBackend zk) {
-            return zk.registerSelf(endpoints, rack);
+    /** Where Raft traffic is accepted: the first of controller.listener.names among the listeners. */
+    private static Address controllerListener(BrokerConfig config) {
+        for (ListenerConfig listener : config.listeners()) {
+            if (config.controllerListenerNames().contains(listener.name())) {
+                String host = listener.bindsAllInterfaces() ? "0.0.0.0" : listener.host();
+                return new Address(host, listener.port());
+            }
         }
-        return throughController.get();
+        throw new ConfigException("controller.listener.names", String.join(",", config.controllerListenerNames()),
+                "a controller needs one of these listeners in listeners");
     }
 
     /**
-     * A single voter with empty storage formats itself, as Kafka's single-node container does;
-     * storage formatted for another cluster or node is refused by the backend.
+     * A single voter with empty storage formats itself, as Kafka's single-node container does, and so
+     * does any node given cluster.id; storage formatted for another cluster or node is refused by the backend.
      */
     private static void formatIfNew(BrokerConfig config, Path metadataDir) {
         if (Files.exists(metadataDir.resolve("meta.properties"))) {

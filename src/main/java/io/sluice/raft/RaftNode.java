@@ -32,6 +32,8 @@ public final class RaftNode {
     private static final int NONE = QuorumState.NONE;
     /** A time long enough ago for any timeout, yet safe to subtract from (Long.MIN_VALUE would overflow). */
     private static final long NEVER = Long.MIN_VALUE / 2;
+    /** Soft cap on the entry bytes of one fetch response; well below the TCP transport's frame limit. */
+    static final long FETCH_MAX_BYTES = 8L << 20;
 
     private final RaftConfig config;
     private final int self;
@@ -282,10 +284,20 @@ public final class RaftNode {
 
     private void onVoteResponse(VoteResponse r) {
         observeEpoch(r.epoch(), r.leaderId());
-        if (role == Role.CANDIDATE && r.granted() && r.epoch() == epoch) {
-            tally.grant(r.from());
-            if (tally.won()) {
-                becomeLeader();
+        if (role == Role.CANDIDATE && r.epoch() == epoch) {
+            if (r.granted()) {
+                tally.grant(r.from());
+                if (tally.won()) {
+                    becomeLeader();
+                }
+            } else {
+                // Refused in our own epoch: typically a split vote between two voters that lost the same
+                // leader at the same moment, each holding its own vote. Waiting out a whole election
+                // timeout would cost every failover that much; retry after a short random pause instead,
+                // so one of them asks first and wins. (A voter refused for a shorter log gets nowhere by
+                // retrying: pre-vote stops it before it disturbs anyone.)
+                electionDeadline = Math.min(electionDeadline,
+                        now + 1 + random.nextInt((int) Math.max(1, config.electionJitterMs() / 2)));
             }
         }
     }
@@ -330,8 +342,13 @@ public final class RaftNode {
             updateHighWatermark();
             long end = Math.min(log.endOffset(), r.fetchOffset() + config.fetchMaxEntries());
             List<LogEntry> entries = new ArrayList<>();
-            for (long o = r.fetchOffset(); o < end; o++) {
-                entries.add(log.entry(o));
+            long bytes = 0;
+            // Also bounded in bytes (at least one entry), so a response always fits a transport frame
+            // however large the entries are: a follower that could never receive one would never catch up.
+            for (long o = r.fetchOffset(); o < end && (entries.isEmpty() || bytes < FETCH_MAX_BYTES); o++) {
+                LogEntry e = log.entry(o);
+                entries.add(e);
+                bytes += e.data().length;
             }
             if (entries.isEmpty() && r.highWatermark() == highWatermark && !mustAnswer) {
                 return false;

@@ -51,10 +51,10 @@ public final class Broker implements AutoCloseable {
     public synchronized void start() {
         long t0 = System.nanoTime();
         requirePlaintextListeners();
-        parts = BrokerParts.assemble(config, meters);
+        parts = BrokerParts.assemble(config, meters, vertx);
         for (ListenerConfig listener : config.listeners()) {
             if (config.controllerListenerNames().contains(listener.name())) {
-                continue; // the controller listener serves the Raft quorum, which a later issue adds
+                continue; // bound by the metadata backend, which serves the Raft quorum there
             }
             ListenerSettings settings = new ListenerSettings(listener.name(),
                     config.securityProtocolFor(listener.name()).name, listener.host(), listener.port(),

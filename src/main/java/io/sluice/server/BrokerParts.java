@@ -17,6 +17,7 @@ import io.sluice.protocol.RequestDispatcher;
 import io.sluice.protocol.RequestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
@@ -60,9 +61,9 @@ public final class BrokerParts implements AutoCloseable {
         this.groupCoordinator = groupCoordinator;
     }
 
-    static BrokerParts assemble(BrokerConfig config, MeterRegistry meters) {
+    static BrokerParts assemble(BrokerConfig config, MeterRegistry meters, Vertx vertx) {
         int nodeId = config.nodeId();
-        MetadataBackend backend = MetadataBackends.open(config);
+        MetadataBackend backend = MetadataBackends.open(config, vertx);
         backend.start();
         DynamicBrokerConfig dynamic = new DynamicBrokerConfig(config, backend::image);
         LogManager logs = LogManagerFactory.create(config);
@@ -132,10 +133,15 @@ public final class BrokerParts implements AutoCloseable {
                 (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
     }
 
+    /**
+     * Registers this broker with the active controller: through the metadata quorum when the backend
+     * carries registrations (the active controller may be another node), else through the local controller.
+     */
     void registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        MetadataBackends.registerSelf(backend, endpoints, rack,
-                () -> controller.registerBroker(config.nodeId(), endpoints, rack)).join();
+        backend.announceBroker(config.nodeId(), endpoints, rack)
+                .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
+                .join();
     }
 
     public MetadataBackend backend() {

@@ -166,6 +166,22 @@ class RaftNodeTest {
     }
 
     @Test
+    void aFetchResponseStopsAtItsByteBudgetButCarriesAtLeastOneEntry() {
+        RaftNode leader = electedLeader();
+        byte[] big = new byte[(int) (RaftNode.FETCH_MAX_BYTES * 5 / 8)];
+        leader.append(List.of(big, big, big));
+        leader.tick(310);
+        leader.tick(320);
+        sent.clear();
+        leader.handle(new FetchRequest(2, 1, 7, 1, 1, 0), 321);
+        FetchResponse r = (FetchResponse) sent.get(sent.size() - 1);
+        assertEquals(2, r.entries().size()); // 5/8 + 5/8 of the budget: the second one crosses it
+        sent.clear();
+        leader.handle(new FetchRequest(2, 1, 8, 3, 1, 0), 322);
+        assertEquals(1, ((FetchResponse) sent.get(sent.size() - 1)).entries().size());
+    }
+
+    @Test
     void leaderResignsWhenAMajorityStopsFetching() {
         RaftNode leader = electedLeader();
         leader.tick(302 + 200);

@@ -8,6 +8,7 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataPublisher;
 import io.sluice.metadata.proto.MetadataRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -254,12 +255,17 @@ public final class ZkBackend implements MetadataBackend {
      * for itself, controller or not, as in Kafka; the backend keeps it registered across session
      * expiries. Completes with the znode's creation zxid, which is Kafka's broker epoch in zk mode.
      */
-    public CompletableFuture<Long> registerSelf(List<BrokerEndpoint> endpoints, String rack) {
-        return submit(() -> {
+    @Override
+    public Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
+        if (brokerId != settings.brokerId()) {
+            throw new IllegalArgumentException("broker " + brokerId + " cannot register through broker "
+                    + settings.brokerId() + "'s ZooKeeper session");
+        }
+        return Optional.of(submit(() -> {
             long czxid = registration.register(endpoints, rack);
             refreshNow();
             return czxid;
-        });
+        }));
     }
 
     @Override

@@ -56,8 +56,9 @@ class ZkStartTest {
              ZkBackend first = ZkTesting.startedBroker(server.getConnectString(), 5);
              ZkBackend twin = ZkTesting.backend(server.getConnectString(), 5)) {
             twin.start();
-            var e = assertThrows(java.util.concurrent.CompletionException.class, () -> twin.registerSelf(
-                    java.util.List.of(new io.sluice.metadata.BrokerEndpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), null).join());
+            var e = assertThrows(java.util.concurrent.CompletionException.class, () -> twin.announceBroker(5,
+                    java.util.List.of(new io.sluice.metadata.BrokerEndpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), null)
+                    .orElseThrow().join());
             assertTrue(e.getCause().getMessage().contains("broker.id=5"), e.getCause().getMessage());
             assertTrue(first.image().brokers().containsKey(5));
         }

@@ -35,8 +35,8 @@ final class ZkTesting {
     static ZkBackend startedBroker(String connect, int brokerId) {
         ZkBackend backend = backend(connect, brokerId);
         backend.start();
-        backend.registerSelf(List.of(new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9090 + brokerId, "PLAINTEXT")), null)
-                .join();
+        backend.announceBroker(brokerId, List.of(new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9090 + brokerId, "PLAINTEXT")), null)
+                .orElseThrow().join();
         return backend;
     }
 

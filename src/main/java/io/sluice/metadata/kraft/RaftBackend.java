@@ -1,0 +1,531 @@
+package io.sluice.metadata.kraft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.MetadataBackend;
+import io.sluice.metadata.MetadataDelta;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataListener;
+import io.sluice.metadata.MetadataPublisher;
+import io.sluice.metadata.MetadataRecords;
+import io.sluice.metadata.proto.Id128;
+import io.sluice.metadata.proto.MetadataRecord;
+import io.sluice.metadata.proto.MetadataRecordBatch;
+import io.sluice.raft.FileQuorumStateStore;
+import io.sluice.raft.FileRaftLog;
+import io.sluice.raft.FileSnapshotStore;
+import io.sluice.raft.LogEntry;
+import io.sluice.raft.NotLeaderException;
+import io.sluice.raft.RaftCodec;
+import io.sluice.raft.RaftDriver;
+import io.sluice.raft.RaftListener;
+import io.sluice.raft.RaftMessage;
+import io.sluice.raft.RaftNode;
+import io.sluice.raft.Role;
+import io.sluice.raft.TcpRaftTransport;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.jboss.logging.Logger;
+
+/**
+ * The kraft backend: the metadata log is a Raft log replicated across {@code controller.quorum.voters}
+ * (a quorum of one for a single node: the same code path). Each {@link #write} is one Raft entry holding
+ * one serialized {@link MetadataRecordBatch}; committed entries are replayed through {@link MetadataDelta}
+ * and published in log order on every node, voters and observers alike. A snapshot is the image as the
+ * records that rebuild it ({@link ImageRecords}).
+ *
+ * <p>The active controller is the Raft leader, once the entry that opened its epoch is committed (only then
+ * does its image hold everything committed before it). The image's controller id follows the leader.
+ *
+ * <p>Threading: the Raft thread ({@link RaftDriver}) owns the node and computes each image; a publishing
+ * thread calls the listeners, in order, so a slow listener never delays a fetch or an election. Futures
+ * handed to callers complete on a third thread once their image is published, so a caller that chains
+ * work onto them stalls neither.
+ *
+ * <p>Broker registration: a broker announces itself to the leader with an application message over the
+ * Raft connections ({@link #announceBroker}); the leader appends the registration record and answers with
+ * its offset; the broker retries (to whoever leads by then) until it has the answer and has applied it.
+ */
+public final class RaftBackend implements MetadataBackend {
+    private static final Logger LOG = Logger.getLogger(RaftBackend.class);
+    public static final String LOG_DIR_NAME = SingleVoterBackend.LOG_DIR_NAME;
+    static final String REGISTRATION = "broker-registration";
+    static final String REGISTERED = "broker-registered";
+    private static final long ANNOUNCE_RETRY_MS = 500;
+
+    private final RaftBackendSettings settings;
+    private final Vertx vertx;
+    private final int self;
+    private final RaftDriver driver;
+    private final ExecutorService callbacks;
+    /** Calls the listeners, apart from the Raft thread: a slow listener delays images, never elections. */
+    private final ExecutorService publishing;
+    private volatile Thread publishingThread;
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private volatile MetadataImage image;
+    private volatile boolean active;
+    private volatile boolean closed;
+    private volatile int boundPort = -1;
+    private TcpRaftTransport transport;
+    private FileRaftLog log;
+
+    // Confined to the Raft thread.
+    private final MetadataPublisher publisher;
+    private boolean publishedOnce;
+    private String clusterId;
+    private int leaderEpochSeen = -1;
+    private Role lastRole;
+    private int lastEpoch = -1;
+    private long epochStart = Long.MAX_VALUE;
+    /** The leader's high watermark in the first successful fetch answer: what "caught up" means here. */
+    private long catchUpTarget = -1;
+    /** Leader side: the last registration appended for each broker, so a retried announcement is not re-appended. */
+    private final Map<Integer, Registered> registered = new HashMap<>();
+    private final Set<Integer> registering = new java.util.HashSet<>();
+    private Announcement announcement;
+
+    private record Registered(Id128 incarnation, long offset) {
+    }
+
+    /** This node's own registration until the leader has it and our image shows it. */
+    private static final class Announcement {
+        final MetadataRecord record;
+        final CompletableFuture<Long> result;
+        long nextAt;
+        long offset = -1;
+
+        Announcement(MetadataRecord record, CompletableFuture<Long> result) {
+            this.record = record;
+            this.result = result;
+        }
+    }
+
+    public RaftBackend(RaftBackendSettings settings, Vertx vertx) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.self = settings.nodeId();
+        this.image = MetadataImage.empty(settings.expectedClusterId().orElse(null));
+        this.publisher = new MetadataPublisher(image);
+        this.driver = new RaftDriver("sluice-raft-" + self, this::afterStep);
+        this.publishing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-metadata-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        publishing.execute(() -> publishingThread = Thread.currentThread());
+        this.callbacks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-metadata-callbacks-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Formats storage as the single-voter backend always has: meta.properties with cluster and node id. */
+    public static void format(Path logDir, String clusterId, int nodeId) {
+        SingleVoterBackend.format(logDir, clusterId, nodeId);
+    }
+
+    @Override
+    public void start() {
+        try {
+            startNow();
+        } catch (RuntimeException e) {
+            close(); // release the port, the threads and the log: the caller only sees the failure
+            throw e;
+        }
+    }
+
+    private void startNow() {
+        Path dir = settings.metadataLogDir();
+        MetaProperties meta = MetaProperties.read(dir).orElseThrow(() -> new IllegalStateException(
+                dir + " is not formatted (no " + MetaProperties.FILE_NAME + "); run `sluice storage format`"));
+        meta.requireSame(new MetaProperties(settings.expectedClusterId().orElse(meta.clusterId()), self), dir);
+        Path raftDir = dir.resolve(LOG_DIR_NAME);
+        try {
+            Files.createDirectories(raftDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + raftDir, e);
+        }
+        if (SingleVoterMigration.needed(raftDir)) {
+            Map<Integer, String> voters = settings.raft().voters();
+            if (voters.size() != 1 || !voters.containsKey(self)) {
+                throw new IllegalStateException(raftDir + " holds a single-voter metadata log ("
+                        + MetadataLogFile.FILE_NAME + "); start this node alone as a quorum of one once to move it"
+                        + " onto the Raft log, then add voters");
+            }
+            SingleVoterMigration.migrate(raftDir, meta.clusterId());
+        }
+        driver.call(() -> {
+            clusterId = meta.clusterId();
+            image = MetadataImage.empty(clusterId);
+            return null;
+        }).join();
+        log = new FileRaftLog(raftDir);
+        FileSnapshotStore snapshots = new FileSnapshotStore(raftDir);
+        FileQuorumStateStore state = new FileQuorumStateStore(raftDir);
+        transport = new TcpRaftTransport(vertx, meta.clusterId(), self, settings.voterAddresses(), this::onInbound);
+        settings.listenAddress().ifPresent(a -> boundPort = transport.listen(a.host(), a.port())
+                .toCompletionStage().toCompletableFuture().join());
+        driver.start(now -> new RaftNode(settings.raft(), log, state, snapshots, transport, new Applier(),
+                new Random(), now), settings.tickMs());
+        try {
+            caughtUp.get(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Node " + self + " did not catch up with the metadata quorum "
+                    + settings.voterAddresses() + " within " + settings.startupTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        LOG.infof("Metadata quorum member %d caught up at offset %d (leader %d)", self, image.offset(),
+                image.controllerId());
+    }
+
+    /** The port Raft connections are accepted on, or -1 when this node does not listen (an observer). */
+    public int boundPort() {
+        return boundPort;
+    }
+
+    @Override
+    public MetadataImage image() {
+        return image;
+    }
+
+    @Override
+    public void addListener(MetadataListener listener) {
+        // On the publishing thread, so the listener slots into the publishing order exactly; the caller
+        // waits so that when this returns the listener has seen the current image.
+        if (Thread.currentThread() == publishingThread) {
+            publisher.addListener(listener);
+        } else {
+            join(CompletableFuture.runAsync(() -> publisher.addListener(listener), publishing));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> write(List<MetadataRecord> records) {
+        if (records.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Empty metadata batch"));
+        }
+        List<MetadataRecord> batch = List.copyOf(records);
+        return handOff(driver.call(() -> appendNow(batch)).thenCompose(f -> f));
+    }
+
+    /** On the Raft thread: refuses what would not replay, then appends as one entry. */
+    private CompletableFuture<Long> appendNow(List<MetadataRecord> batch) {
+        if (!active) {
+            throw new NotControllerException("Node " + self + " is not the active controller (the leader is "
+                    + driver.node().leaderId() + ")");
+        }
+        MetadataDelta.replay(image, batch, image.offset() + 1);
+        byte[] entry = MetadataRecordBatch.newBuilder().addAllRecords(batch).build().toByteArray();
+        CompletableFuture<Long> appended = driver.node().append(List.of(entry));
+        driver.node().tick(driver.now());
+        return appended.exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                e instanceof NotLeaderException ? new NotControllerException(e.getMessage()) : e));
+    }
+
+    /** Completes the caller's future on the callback thread, never on the Raft thread; failed on close. */
+    private <T> CompletableFuture<T> handOff(CompletableFuture<T> inner) {
+        CompletableFuture<T> outer = new CompletableFuture<>();
+        if (closed) {
+            outer.completeExceptionally(new IllegalStateException("The metadata backend is closed"));
+            return outer;
+        }
+        outstanding.add(outer);
+        // Through the publishing thread first: an entry's image is queued there before its append
+        // completes, so by the time the caller hears of the commit every listener has seen it.
+        inner.whenComplete((value, error) -> afterPublishing(() -> onCallbackThread(() -> {
+            outstanding.remove(outer);
+            if (error != null) {
+                outer.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                outer.complete(value);
+            }
+        })));
+        return outer;
+    }
+
+    @Override
+    public boolean isActiveController() {
+        return active;
+    }
+
+    @Override
+    public Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
+        MetadataRecord record = MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false);
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        driver.execute(() -> {
+            announcement = new Announcement(record, result);
+            afterStep();
+        });
+        return Optional.of(handOff(result));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        active = false;
+        if (transport != null) {
+            transport.close();
+        }
+        driver.close();
+        if (log != null) {
+            log.close();
+        }
+        IllegalStateException cause = new IllegalStateException("The metadata backend is closed");
+        caughtUp.completeExceptionally(cause);
+        outstanding.forEach(f -> f.completeExceptionally(cause));
+        publishing.shutdown();
+        callbacks.shutdown();
+    }
+
+    // ---------------------------------------------------------------- Raft thread
+
+    /** From the transport's event loop: queue onto the Raft thread, in arrival order. */
+    private void onInbound(RaftCodec.Decoded decoded) {
+        if (decoded instanceof RaftCodec.Raft raft) {
+            RaftMessage message = raft.message();
+            if (message instanceof RaftMessage.FetchResponse r && r.error() == RaftMessage.Error.NONE) {
+                driver.execute(() -> {
+                    if (catchUpTarget < 0) {
+                        catchUpTarget = r.highWatermark();
+                    }
+                });
+            }
+            driver.deliver(message);
+        } else if (decoded instanceof RaftCodec.Application app) {
+            driver.execute(() -> onApplication(app));
+        }
+    }
+
+    /** After every step of the node: follow leadership, decide "active", finish catching up, announce. */
+    private void afterStep() {
+        RaftNode node = driver.node();
+        if (node == null || closed) {
+            return;
+        }
+        if (node.role() != lastRole || node.epoch() != lastEpoch) {
+            lastRole = node.role();
+            lastEpoch = node.epoch();
+            LOG.infof("Metadata quorum member %d is %s in epoch %d (leader %d)", self, lastRole, lastEpoch,
+                    node.leaderId());
+        }
+        if (node.role() == Role.LEADER && leaderEpochSeen != node.epoch()) {
+            leaderEpochSeen = node.epoch();
+            epochStart = findEpochStart(node.epoch());
+        }
+        active = node.role() == Role.LEADER && node.highWatermark() > epochStart;
+        int leader = node.leaderId();
+        if (leader != -1 && leader != image.controllerId()) {
+            publish(image.withControllerId(leader));
+        }
+        if (!caughtUp.isDone() && (active || (leader != -1 && catchUpTarget >= 0
+                && node.highWatermark() >= catchUpTarget))) {
+            if (!publishedOnce) {
+                publish(image);
+            }
+            caughtUp.complete(null);
+        }
+        announceIfDue(node);
+    }
+
+    /** The offset of the leader-change entry that opened our epoch: the last control entry of it. */
+    private long findEpochStart(int epoch) {
+        for (long o = log.endOffset() - 1; o >= log.startOffset(); o--) {
+            LogEntry e = log.entry(o);
+            if (e.control() && e.epoch() == epoch) {
+                return o;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private void publish(MetadataImage next) {
+        image = next;
+        publishedOnce = true;
+        afterPublishing(() -> publisher.publish(next));
+    }
+
+    private void announceIfDue(RaftNode node) {
+        Announcement a = announcement;
+        if (a == null) {
+            return;
+        }
+        if (a.result.isDone()) {
+            announcement = null;
+            return;
+        }
+        if (a.offset >= 0) {
+            if (image.offset() >= a.offset) {
+                announcement = null;
+                a.result.complete(a.offset);
+            }
+            return;
+        }
+        long now = driver.now();
+        int leader = node.leaderId();
+        if (leader == -1 || now < a.nextAt) {
+            return;
+        }
+        a.nextAt = now + ANNOUNCE_RETRY_MS;
+        if (leader == self) {
+            onRegistration(self, a.record);
+        } else {
+            transport.sendApplication(leader, REGISTRATION, a.record.toByteArray());
+        }
+    }
+
+    private void onApplication(RaftCodec.Application app) {
+        try {
+            switch (app.kind()) {
+                case REGISTRATION -> onRegistration(app.from(), MetadataRecord.parseFrom(app.payload()));
+                case REGISTERED -> onRegistered(MetadataRecordBatch.parseFrom(app.payload()));
+                default -> LOG.debugf("Node %d: ignoring application message %s from %d", (Object) self, app.kind(), app.from());
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.warnf("Node %d: bad %s message from node %d: %s", self, app.kind(), app.from(), e.toString());
+        }
+    }
+
+    /** Leader side of an announcement: append it once, answer every retry with where it landed. */
+    private void onRegistration(int from, MetadataRecord record) {
+        if (!active || !record.hasRegisterBroker()) {
+            return; // the announcer retries with whoever leads by then
+        }
+        int brokerId = record.getRegisterBroker().getBrokerId();
+        Id128 incarnation = record.getRegisterBroker().getIncarnationId();
+        Registered done = registered.get(brokerId);
+        if (done != null && done.incarnation().equals(incarnation)) {
+            answerRegistration(from, record, done.offset());
+            return;
+        }
+        if (!registering.add(brokerId)) {
+            return;
+        }
+        CompletableFuture<Long> appended;
+        try {
+            appended = appendNow(List.of(record));
+        } catch (RuntimeException e) {
+            registering.remove(brokerId);
+            throw e;
+        }
+        appended.whenComplete((offset, error) -> {
+            registering.remove(brokerId);
+            if (error == null) {
+                registered.put(brokerId, new Registered(incarnation, offset));
+                answerRegistration(from, record, offset);
+            } else {
+                LOG.debugf("Node %d: registering broker %d failed: %s", (Object) self, brokerId, error.toString());
+            }
+        });
+    }
+
+    private void answerRegistration(int to, MetadataRecord record, long offset) {
+        MetadataRecordBatch answer = MetadataRecordBatch.newBuilder().setBaseOffset(offset).addRecords(record).build();
+        if (to == self) {
+            onRegistered(answer);
+        } else {
+            transport.sendApplication(to, REGISTERED, answer.toByteArray());
+        }
+    }
+
+    private void onRegistered(MetadataRecordBatch answer) {
+        Announcement a = announcement;
+        if (a != null && answer.getRecordsCount() == 1 && answer.getRecords(0).equals(a.record)) {
+            a.offset = answer.getBaseOffset();
+            announceIfDue(driver.node());
+        }
+    }
+
+    /** Applies committed entries and snapshots to the image, on the Raft thread, in log order. */
+    private final class Applier implements RaftListener {
+        @Override
+        public void onCommit(long offset, byte[] record) {
+            MetadataRecordBatch batch;
+            try {
+                batch = MetadataRecordBatch.parseFrom(record);
+            } catch (InvalidProtocolBufferException e) {
+                LOG.errorf("Metadata entry at offset %d is not a record batch; skipped: %s", offset, e.getMessage());
+                return;
+            }
+            try {
+                publish(MetadataDelta.replay(image, batch.getRecordsList(), offset));
+            } catch (IllegalStateException e) {
+                // Every node skips the same batch (same image, same records), so images stay equal.
+                LOG.errorf("Metadata batch at offset %d does not replay; skipped: %s", offset, e.getMessage());
+            }
+        }
+
+        @Override
+        public void onLoadSnapshot(long endOffset, byte[] state) {
+            MetadataRecordBatch batch;
+            try {
+                batch = MetadataRecordBatch.parseFrom(state);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("Metadata snapshot ending at " + endOffset + " is corrupt", e);
+            }
+            MetadataImage base = MetadataImage.empty(clusterId).withControllerId(image.controllerId());
+            publish(MetadataDelta.replay(base, batch.getRecordsList(), endOffset - 1));
+        }
+
+        @Override
+        public byte[] takeSnapshot() {
+            return MetadataRecordBatch.newBuilder().addAllRecords(ImageRecords.of(image)).build().toByteArray();
+        }
+    }
+
+    private void onCallbackThread(Runnable task) {
+        try {
+            callbacks.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: outstanding futures were failed by close()
+        }
+    }
+
+    /** Runs after everything already queued for the listeners; dropped once closed. */
+    private void afterPublishing(Runnable task) {
+        try {
+            publishing.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: outstanding futures were failed by close()
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}
