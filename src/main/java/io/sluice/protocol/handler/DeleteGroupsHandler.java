@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,26 +15,12 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** DeleteGroups: empty groups are deleted with their offsets; others answer NON_EMPTY_GROUP. */
-public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+public final class DeleteGroupsHandler extends VersionedHandler<DeleteGroupsRequestData> {
     private final GroupCoordinator groups;
 
     public DeleteGroupsHandler(GroupCoordinator groups) {
+        super(ApiKeys.DELETE_GROUPS, 0, 2);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

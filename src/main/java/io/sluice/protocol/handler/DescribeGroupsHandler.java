@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,29 +17,15 @@ import org.apache.kafka.common.protocol.Errors;
  * are shown once the group is Stable. An unknown group is "Dead" before v6 and GROUP_ID_NOT_FOUND
  * from v6 (KIP-1043).
  */
-public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequestData> {
+public final class DescribeGroupsHandler extends VersionedHandler<DescribeGroupsRequestData> {
     private static final int NOT_FOUND_ERROR_SINCE = 6;
     private static final int INSTANCE_ID_SINCE = 4;
 
     private final GroupCoordinator groups;
 
     public DescribeGroupsHandler(GroupCoordinator groups) {
+        super(ApiKeys.DESCRIBE_GROUPS, 0, 6);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
     }
 
     @Override

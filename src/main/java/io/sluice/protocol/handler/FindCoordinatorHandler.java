@@ -4,7 +4,7 @@ import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.BrokerImage;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,28 +21,14 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  * has a leader the answer is COORDINATOR_NOT_AVAILABLE and the client retries. Transaction
  * coordinators are not served yet.
  */
-public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
+public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinatorRequestData> {
     private static final int BATCHED_SINCE = 4;
 
     private final GroupCoordinator groups;
 
     public FindCoordinatorHandler(GroupCoordinator groups) {
+        super(ApiKeys.FIND_COORDINATOR, 0, 6);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.FIND_COORDINATOR;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
     }
 
     @Override

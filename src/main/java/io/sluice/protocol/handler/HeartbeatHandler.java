@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -10,26 +10,12 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** Heartbeat: keeps a member's session alive and tells it when a rebalance started. */
-public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> {
+public final class HeartbeatHandler extends VersionedHandler<HeartbeatRequestData> {
     private final GroupCoordinator groups;
 
     public HeartbeatHandler(GroupCoordinator groups) {
+        super(ApiKeys.HEARTBEAT, 0, 4);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.HEARTBEAT;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

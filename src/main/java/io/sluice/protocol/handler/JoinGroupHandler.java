@@ -2,7 +2,7 @@ package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupConfig;
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -14,28 +14,14 @@ import org.apache.kafka.common.protocol.Errors;
  * JoinGroup (classic protocol). The answer may take until the rebalance's join phase ends; the
  * future completes then, no thread waits. v4+ new members first get MEMBER_ID_REQUIRED with an id.
  */
-public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
+public final class JoinGroupHandler extends VersionedHandler<JoinGroupRequestData> {
     private static final int NULLABLE_PROTOCOL_NAME_SINCE = 7;
 
     private final GroupCoordinator groups;
 
     public JoinGroupHandler(GroupCoordinator groups) {
+        super(ApiKeys.JOIN_GROUP, 0, 9);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.JOIN_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 9;
     }
 
     @Override

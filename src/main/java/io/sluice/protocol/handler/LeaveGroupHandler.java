@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,28 +15,14 @@ import org.apache.kafka.common.protocol.Errors;
  * LeaveGroup: one member (v0-v2) or a batch of members by member id or instance id (v3+, KIP-345),
  * each answered on its own.
  */
-public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData> {
+public final class LeaveGroupHandler extends VersionedHandler<LeaveGroupRequestData> {
     private static final int BATCHED_SINCE = 3;
 
     private final GroupCoordinator groups;
 
     public LeaveGroupHandler(GroupCoordinator groups) {
+        super(ApiKeys.LEAVE_GROUP, 0, 5);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LEAVE_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.HashSet;
 import java.util.List;
@@ -18,29 +18,15 @@ import org.apache.kafka.common.protocol.Errors;
  * (clients ask every broker), filtered by state (v4+) and type (v5+). While a partition is still
  * loading the list would be incomplete, so the answer is COORDINATOR_LOAD_IN_PROGRESS instead.
  */
-public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData> {
+public final class ListGroupsHandler extends VersionedHandler<ListGroupsRequestData> {
     private static final int STATE_SINCE = 4;
     private static final int TYPE_SINCE = 5;
 
     private final GroupCoordinator groups;
 
     public ListGroupsHandler(GroupCoordinator groups) {
+        super(ApiKeys.LIST_GROUPS, 0, 5);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_GROUPS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
     }
 
     @Override

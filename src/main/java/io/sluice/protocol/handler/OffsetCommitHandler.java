@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
@@ -20,28 +20,14 @@ import org.apache.kafka.common.protocol.Errors;
  * topics by id: they are translated to names (offsets are stored by name) and back, and an id no
  * topic has gets UNKNOWN_TOPIC_ID. v9+ carry a KIP-848 member id and member epoch.
  */
-public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
+public final class OffsetCommitHandler extends VersionedHandler<OffsetCommitRequestData> {
     private static final int TOPIC_IDS_SINCE = 10;
 
     private final GroupCoordinator groups;
 
     public OffsetCommitHandler(GroupCoordinator groups) {
+        super(ApiKeys.OFFSET_COMMIT, 2, 10);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_COMMIT;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 10;
     }
 
     @Override

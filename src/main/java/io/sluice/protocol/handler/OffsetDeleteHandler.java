@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,26 +18,12 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetDelete: removes committed offsets of a group, except of topics its live members subscribe
  * to (GROUP_SUBSCRIBED_TO_TOPIC).
  */
-public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
+public final class OffsetDeleteHandler extends VersionedHandler<OffsetDeleteRequestData> {
     private final GroupCoordinator groups;
 
     public OffsetDeleteHandler(GroupCoordinator groups) {
+        super(ApiKeys.OFFSET_DELETE, 0, 0);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_DELETE;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
     }
 
     @Override

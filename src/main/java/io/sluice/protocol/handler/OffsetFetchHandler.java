@@ -2,7 +2,7 @@ package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.coordinator.group.GroupRecordSerde.OffsetValue;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.apache.kafka.common.protocol.Errors;
  * back; an id no topic has answers UNKNOWN_TOPIC_ID, and stored offsets of deleted topics (no id)
  * are left out of a v10 answer.
  */
-public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchRequestData> {
     private static final int MULTI_GROUP_SINCE = 8;
     private static final int TOP_LEVEL_ERROR_SINCE = 2;
     private static final int TOPIC_IDS_SINCE = 10;
@@ -38,22 +38,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     private final GroupCoordinator groups;
 
     public OffsetFetchHandler(GroupCoordinator groups) {
+        super(ApiKeys.OFFSET_FETCH, 1, 10);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.OFFSET_FETCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 10;
     }
 
     /** One group's answer, independent of the version's shape. */

@@ -1,7 +1,7 @@
 package io.sluice.protocol.handler;
 
 import io.sluice.coordinator.group.GroupCoordinator;
-import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -10,26 +10,12 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /** SyncGroup: the leader hands in the assignment; every member waits for its share. */
-public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> {
+public final class SyncGroupHandler extends VersionedHandler<SyncGroupRequestData> {
     private final GroupCoordinator groups;
 
     public SyncGroupHandler(GroupCoordinator groups) {
+        super(ApiKeys.SYNC_GROUP, 0, 5);
         this.groups = groups;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.SYNC_GROUP;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
     }
 
     @Override
