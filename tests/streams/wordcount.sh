@@ -15,7 +15,10 @@ work=$(mktemp -d)
 kjava() { java -XX:TieredStopAtLevel=1 -cp "$libs/*:$shared/conformance/lib/*" "$log4j" "$@"; }
 
 app=
-cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$app" ]; then kill "$app" 2>/dev/null; wait "$app" 2>/dev/null; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # The demo's topic names are fixed; a rerun against the same broker starts from fresh topics.
@@ -29,7 +32,9 @@ printf 'all streams lead to kafka\nhello kafka streams\njoin kafka summit\n' |
   kjava org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$in"
 
 printf 'bootstrap.servers=%s\napplication.id=wordcount-%s\nstate.dir=%s/state\n' "$bootstrap" "$run_id" "$work" > "$work/streams.properties"
-kjava org.apache.kafka.streams.examples.wordcount.WordCountDemo "$work/streams.properties" > "$work/streams.log" 2>&1 &
+# Started directly, not through kjava, so that $! is the JVM itself and the trap stops it.
+java -XX:TieredStopAtLevel=1 -cp "$libs/*:$shared/conformance/lib/*" "$log4j" \
+  org.apache.kafka.streams.examples.wordcount.WordCountDemo "$work/streams.properties" > "$work/streams.log" 2>&1 &
 app=$!
 
 expected=$'all\t1\nstreams\t1\nlead\t1\nto\t1\nkafka\t1\nhello\t1\nkafka\t2\nstreams\t2\njoin\t1\nkafka\t3\nsummit\t1'
