@@ -164,9 +164,17 @@ class RaftBackendTest {
         RaftBackend alone = new RaftBackend(settings, quorum.vertx);
         IllegalStateException e = assertThrows(IllegalStateException.class, alone::start);
         assertTrue(e.getMessage().contains("did not catch up"), e.getMessage());
-        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
-            again.setReuseAddress(true);
-            again.bind(new java.net.InetSocketAddress("127.0.0.1", voters.get(1).port()));
+        // The listening socket is closed on the transport's event loop; poll until the port binds.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(new java.net.InetSocketAddress("127.0.0.1", voters.get(1).port()));
+                break;
+            } catch (java.net.BindException stillHeld) {
+                assertTrue(System.currentTimeMillis() < deadline, "the Raft port was not released: " + stillHeld);
+                Thread.onSpinWait();
+            }
         }
     }
 
