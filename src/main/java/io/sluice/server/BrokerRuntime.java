@@ -3,7 +3,9 @@ package io.sluice.server;
 import io.sluice.server.config.BrokerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
@@ -34,7 +36,16 @@ public class BrokerRuntime {
         return Optional.ofNullable(broker);
     }
 
-    public void stop() {
+    /**
+     * SIGTERM (Ctrl-C) makes Quarkus shut down and halt the JVM without returning to the serve
+     * command, so the broker closes here, while Vert.x is still up: listeners, then logs, writing the
+     * clean-shutdown marker that lets the next start skip recovery.
+     */
+    void onShutdown(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public synchronized void stop() {
         Broker b = broker;
         if (b != null) {
             b.close();
