@@ -121,8 +121,10 @@ class ZnodeFormatTest {
             zk.create().forPath("/config/topics/legacy", bytes("{\"version\":1,\"config\":{\"cleanup.policy\":\"compact\"}}"));
 
             ZkTesting.await("the broker reads the topic", java.time.Duration.ofSeconds(20),
-                    () -> broker.image().topic("legacy").map(t -> t.partitions().size() == 2 && !t.configs().isEmpty())
-                            .orElse(false));
+                    // Each watch event re-reads the tree; one read may have started before the last
+                    // state write, so wait for the final state rather than for the first sighting.
+                    () -> broker.image().topic("legacy").map(t -> t.partitions().size() == 2 && !t.configs().isEmpty()
+                            && t.partitions().get(0).leaderEpoch() == 4).orElse(false));
             var topic = broker.image().topic("legacy").get();
             assertEquals(id, topic.id());
             var p0 = topic.partitions().get(0);
