@@ -66,8 +66,10 @@ final class BrokerApis {
                 .register(new AlterConfigsHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
+                // Blocks from the backend where any broker may take them (zk mode), else from the controller.
                 .register(new InitProducerIdHandler(new ProducerIdManager(
-                        size -> controller.allocateProducerIds(config.nodeId(), size))))
+                        size -> backend.allocateProducerIds(config.nodeId(), size)
+                                .orElseGet(() -> controller.allocateProducerIds(config.nodeId(), size)))))
                 .register(new ProduceHandler(replicas))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))

@@ -13,7 +13,7 @@ public final class ProducerIdManager {
     private final IntFunction<CompletableFuture<Long>> reserveBlock;
     private long next;
     private long blockEnd;
-    private CompletableFuture<Void> pendingReservation;
+    private CompletableFuture<Long> pendingReservation;
 
     /** @param reserveBlock reserves {@code size} ids and completes with the first one */
     public ProducerIdManager(IntFunction<CompletableFuture<Long>> reserveBlock) {
@@ -24,15 +24,38 @@ public final class ProducerIdManager {
         if (next < blockEnd) {
             return CompletableFuture.completedFuture(next++);
         }
-        if (pendingReservation == null) {
-            pendingReservation = reserveBlock.apply(BLOCK_SIZE).thenAccept(this::useBlock);
+        CompletableFuture<Long> reservation = pendingReservation;
+        if (reservation == null) {
+            // Set before asking, so a reservation that completes at once finds it to clear.
+            CompletableFuture<Long> started = new CompletableFuture<>();
+            pendingReservation = started;
+            reservation = started;
+            reserve().whenComplete((first, error) -> {
+                reservationDone(first, error);
+                if (error != null) {
+                    started.completeExceptionally(error);
+                } else {
+                    started.complete(first);
+                }
+            });
         }
-        return pendingReservation.thenCompose(v -> nextProducerId());
+        return reservation.thenCompose(first -> nextProducerId());
     }
 
-    private synchronized void useBlock(long first) {
-        next = first;
-        blockEnd = first + BLOCK_SIZE;
+    private CompletableFuture<Long> reserve() {
+        try {
+            return reserveBlock.apply(BLOCK_SIZE);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A failed reservation is forgotten, so the next request asks again instead of failing forever. */
+    private synchronized void reservationDone(Long first, Throwable error) {
         pendingReservation = null;
+        if (error == null) {
+            next = first;
+            blockEnd = first + BLOCK_SIZE;
+        }
     }
 }
