@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,6 +71,25 @@ class ConsumerLagMetricsTest {
             admin.deleteConsumerGroups(List.of(GROUP)).all().get(30, TimeUnit.SECONDS);
             waitUntil("the gauges go with the group", () -> lagGauge(meters, 0) == null && lagGauge(meters, 1) == null, null);
         }
+    }
+
+    /** A coordinator partition that moved away and back: the late unload of the old one keeps the new one's gauge. */
+    @Test
+    void aLateUnloadLeavesTheReloadedPartitionsGauge() {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        ConsumerLagMetrics lag = new ConsumerLagMetrics(meters, p -> OptionalLong.of(100));
+        Object before = new Object();
+        Object after = new Object();
+        lag.committed(before, GROUP, tp, 40);
+        assertEquals(60.0, lag(meters, 0));
+        lag.committed(after, GROUP, tp, 70);
+        lag.forgotten(before, GROUP, tp);
+        assertEquals(30.0, lag(meters, 0), "the reloaded partition's gauge stays");
+        lag.committed(after, GROUP, tp, 120);
+        assertEquals(0.0, lag(meters, 0), "a commit past the high watermark is no lag, not a negative one");
+        lag.forgotten(after, GROUP, tp);
+        assertNull(lagGauge(meters, 0));
     }
 
     private static void produce(KafkaProducer<String, String> producer, int partition, int count) throws Exception {
