@@ -4,6 +4,7 @@ import static io.sluice.coordinator.group.ConsumerGroupEndToEndTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.KafkaTools;
 import io.sluice.testing.TestBroker;
 import java.io.File;
 import java.io.IOException;
@@ -36,13 +37,14 @@ import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A word count of our own on the real Kafka Streams library against the in-JVM broker, with
- * at_least_once: groupBy goes through a repartition topic and count keeps its store in a compacted
+ * A word count of our own ({@link WordCountApp}, on the real Kafka Streams library, in a child JVM)
+ * against the in-JVM broker, with at_least_once: groupBy goes through a repartition topic and count keeps its store in a compacted
  * changelog. The second half restarts the application (same application.id, new instance, empty
  * local state) on more input: the counts stay exact only if the committed input offsets are
  * honoured (nothing re-counted) and the store is restored from the changelog (nothing forgotten).
@@ -119,21 +121,20 @@ class StreamsWordCountTest {
                 .collect(Collectors.groupingBy(w -> w, Collectors.counting()));
     }
 
-    /** The app in a child JVM: kafka-streams with the kafka-clients of its own version instead of ours. */
+    /** Resolving Kafka's jars may download them on a fresh machine: outside the test's time limit. */
+    @BeforeAll
+    static void resolveKafkaJars() throws Exception {
+        KafkaTools.classpath();
+    }
+
+    /** The app in a child JVM: Kafka's own jars (kafka-streams with its kafka-clients) and this test's classes. */
     private void startStreams(Path stateDir) throws Exception {
-        String clientsJar = System.getProperty("sluice.streams.clients.jar");
-        assertTrue(clientsJar != null && Files.isRegularFile(Path.of(clientsJar)), "kafka-clients for Streams: " + clientsJar);
-        List<String> classpath = new ArrayList<>(List.of(clientsJar));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!Path.of(entry).getFileName().toString().startsWith("kafka-clients-")) {
-                classpath.add(entry);
-            }
-        }
+        String classpath = KafkaTools.classpath() + File.pathSeparator
+                + Path.of(WordCountApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Files.writeString(appLog, "---- start with state in " + stateDir + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.util.logging.manager=" + System.getProperty("java.util.logging.manager", "java.util.logging.LogManager"),
-                "-cp", String.join(File.pathSeparator, classpath), WordCountApp.class.getName(),
+                "-cp", classpath, WordCountApp.class.getName(),
                 broker.bootstrap(), APP, stateDir.toString(), IN, OUT)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(appLog.toFile()))

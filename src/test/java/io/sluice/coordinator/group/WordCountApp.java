@@ -18,8 +18,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The Kafka Streams word count that {@link StreamsWordCountTest} runs in a child JVM (it needs the
- * kafka-clients of its own version). groupBy writes through a repartition topic; count keeps an
+ * The Kafka Streams word count that {@link StreamsWordCountTest} runs in a child JVM on Kafka's own
+ * jars (kafka-streams 4.3.1 needs the kafka-clients of its version). groupBy writes through a repartition topic; count keeps an
  * in-memory store, so a new instance holds nothing locally and restores everything from the
  * changelog. SIGTERM closes the application cleanly (final commit, leave the group), then the JVM exits.
  *   WordCountApp BOOTSTRAP APPLICATION_ID STATE_DIR INPUT_TOPIC OUTPUT_TOPIC
