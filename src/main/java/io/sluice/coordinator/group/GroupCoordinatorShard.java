@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import io.sluice.metadata.MetadataImage;
@@ -514,39 +515,44 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     }
 
     /**
-     * KIP-211: offsets of a group expire only while it is empty: retention counts from when it became
-     * empty, or for a group that never had members, from each commit. A KIP-848 group keeps no time
-     * of becoming empty; as in Kafka, its retention counts from each commit. An empty group left with
-     * no offsets is deleted.
+     * KIP-211: offsets of a classic group expire only while it is empty: retention counts from when it
+     * became empty, or for a group that never had members, from each commit. A KIP-848 group keeps no
+     * time of becoming empty; as in Kafka, its retention counts from each commit, and (KIP-496) it
+     * applies to the offsets of every topic no member subscribes to, all of them once the group is
+     * empty. An empty group left with no offsets is deleted.
      */
     void expireOffsets() {
         long now = clock.getAsLong();
         for (ClassicGroup g : List.copyOf(groups.values())) {
             if (g.is(GroupState.EMPTY) && g.pendingMembers.isEmpty()
-                    && !expireOffsetsOf(g.groupId, now, v -> g.protocolType == null ? v.commitTimestamp()
-                            : Math.max(g.stateTimestamp, v.commitTimestamp()))) {
+                    && !expireOffsetsOf(g.groupId, true, now, topic -> false, v -> g.protocolType == null
+                            ? v.commitTimestamp() : Math.max(g.stateTimestamp, v.commitTimestamp()))) {
                 return;
             }
         }
         for (ConsumerGroup g : List.copyOf(consumerGroups.values())) {
-            if (g.members.isEmpty() && !expireOffsetsOf(g.groupId, now, OffsetValue::commitTimestamp)) {
+            if (!expireOffsetsOf(g.groupId, g.members.isEmpty(), now, g::subscribesTo, OffsetValue::commitTimestamp)) {
                 return;
             }
         }
     }
 
-    /** Expires the group's offsets whose retention (from retentionStart) is over; false if that could not be written. */
-    private boolean expireOffsetsOf(String groupId, long now, ToLongFunction<OffsetValue> retentionStart) {
+    /**
+     * Expires the group's offsets of unsubscribed topics whose retention (from retentionStart) is
+     * over; false if that could not be written.
+     */
+    private boolean expireOffsetsOf(String groupId, boolean groupEmpty, long now, Predicate<String> subscribed,
+                                    ToLongFunction<OffsetValue> retentionStart) {
         long retention = config.offsetsRetentionMs();
         List<TopicPartition> expired = new ArrayList<>();
         offsets.all(groupId).forEach((tp, v) -> {
-            if (retentionStart.applyAsLong(v) + retention <= now) {
+            if (!subscribed.test(tp.topic()) && retentionStart.applyAsLong(v) + retention <= now) {
                 expired.add(tp);
             }
         });
         List<CoordinatorRecord> tombstones = new ArrayList<>();
         expired.forEach(tp -> tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(groupId, tp))));
-        boolean dropGroup = expired.size() == offsets.all(groupId).size();
+        boolean dropGroup = groupEmpty && expired.size() == offsets.all(groupId).size();
         if (dropGroup) {
             tombstones.addAll(groupRecordTombstones(groupId));
         }

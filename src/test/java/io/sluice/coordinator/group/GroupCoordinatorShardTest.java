@@ -118,7 +118,7 @@ class GroupCoordinatorShardTest {
                 .setMemberId(member).setGenerationIdOrMemberEpoch(joined.memberEpoch());
         assertEquals(Errors.NONE.code(), error(shard.commitOffsets(commit)));
 
-        // A member keeps the group's offsets however old they are.
+        // The offsets of a topic a member subscribes to stay however old they are.
         now.addAndGet(RETENTION_MS + 1);
         shard.expireOffsets();
         assertEquals(1, shard.fetchOffsets("kip848", null).size());
@@ -161,5 +161,28 @@ class GroupCoordinatorShardTest {
                 "only the offset committed more than the retention ago is gone");
         assertEquals(9, shard.fetchOffsets("recent", null).get(young).offset());
         assertEquals(Errors.NONE.code(), shard.describeConsumerGroup("recent").errorCode(), "the group stays while it has offsets");
+    }
+
+    @Test
+    void aConsumerProtocolGroupWithMembersLosesOnlyTheOffsetsOfTopicsNoMemberSubscribesTo() {
+        GroupCoordinatorShard shard = shard();
+        String byName = Uuid.randomUuid().toString();
+        String byRegex = Uuid.randomUuid().toString();
+        ConsumerGroupHeartbeatResponseData first = shard.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("busy").setMemberId(byName).setMemberEpoch(0).setRebalanceTimeoutMs(30_000)
+                .setSubscribedTopicNames(List.of("named")).setTopicPartitions(List.of()), (short) 1, "client", "/127.0.0.1");
+        ConsumerGroupHeartbeatResponseData second = shard.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("busy").setMemberId(byRegex).setMemberEpoch(0).setRebalanceTimeoutMs(30_000)
+                .setSubscribedTopicRegex("orders-.*").setTopicPartitions(List.of()), (short) 1, "client", "/127.0.0.1");
+        assertEquals(Errors.NONE.code(), second.errorCode(), second.errorMessage());
+        for (String topic : List.of("named", "orders-eu", "dropped")) {
+            assertEquals(Errors.NONE.code(), error(shard.commitOffsets(simpleCommit("busy", topic, 0, 3, "")
+                    .setMemberId(byName).setGenerationIdOrMemberEpoch(first.memberEpoch()))), topic);
+        }
+        now.addAndGet(RETENTION_MS + 1);
+        shard.expireOffsets();
+        assertEquals(Set.of(new TopicPartition("named", 0), new TopicPartition("orders-eu", 0)),
+                shard.fetchOffsets("busy", null).keySet(), "KIP-496: only the unsubscribed topic's offset expires");
+        assertEquals(Errors.NONE.code(), shard.describeConsumerGroup("busy").errorCode(), "a group with members stays");
     }
 }
