@@ -8,23 +8,30 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.BrokerImage;
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.jboss.logging.Logger;
 
 /**
  * The partitions this broker hosts, kept in step with the metadata image: a partition appears
  * (its log created or loaded) when the image assigns it here, and its log is deleted when its
- * topic leaves the image. Produce and fetch go through here.
+ * topic leaves the image. Produce and fetch go through here. Partitions this broker follows are
+ * fetched from their leaders by replica fetcher threads; the image decides who leads.
  */
 public final class ReplicaManager implements MetadataListener {
     private static final Logger LOG = Logger.getLogger(ReplicaManager.class);
@@ -38,11 +45,17 @@ public final class ReplicaManager implements MetadataListener {
     private final PartitionGauges gauges;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
+    private final ReplicationSettings settings;
+    private final ReplicaFetcherManager fetchers;
+    private volatile MetadataImage image;
+    private volatile long brokerEpoch = -1;
 
     public ReplicaManager(int nodeId, LogManager logs, Function<TopicImage, LogConfig> logConfigFor,
                           ToIntFunction<TopicImage> minInsyncReplicasFor, AppendWatchers watchers,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, ReplicationSettings settings) {
         this.nodeId = nodeId;
+        this.settings = settings;
+        this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::interBrokerAddress, () -> brokerEpoch);
         this.logs = logs;
         this.logConfigFor = logConfigFor;
         this.minInsyncReplicasFor = minInsyncReplicasFor;
@@ -76,9 +89,52 @@ public final class ReplicaManager implements MetadataListener {
         return partitions.values();
     }
 
+    public ReplicationSettings settings() {
+        return settings;
+    }
+
+    /** The epoch the controller gave this broker's registration; followers send it with their fetches. */
+    public void brokerEpoch(long epoch) {
+        this.brokerEpoch = epoch;
+    }
+
+    public long brokerEpoch() {
+        return brokerEpoch;
+    }
+
+    /** Where to fetch from broker id: its inter-broker listener, else its first advertised endpoint. */
+    private Optional<InetSocketAddress> interBrokerAddress(int brokerId) {
+        MetadataImage current = image;
+        BrokerImage broker = current == null ? null : current.brokers().get(brokerId);
+        if (broker == null || broker.endpoints().isEmpty()) {
+            return Optional.empty();
+        }
+        BrokerEndpoint endpoint = broker.endpoint(settings.interBrokerListener()).orElse(broker.endpoints().get(0));
+        return Optional.of(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    }
+
+    /**
+     * A follower's fetch reached the leader: its fetch offset is its log end. Moves the high
+     * watermark when that makes every in-sync replica hold more.
+     */
+    public void followerFetched(Partition partition, int replicaId, long fetchOffset, long leaderEndOffset) {
+        partition.followerFetched(replicaId, fetchOffset, leaderEndOffset, System.currentTimeMillis());
+    }
+
+    /**
+     * acks=all: completes with NONE once the high watermark passes lastOffset,
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below min.insync.replicas meanwhile,
+     * NOT_LEADER_OR_FOLLOWER if leadership moved, or REQUEST_TIMED_OUT after timeoutMs.
+     */
+    public CompletableFuture<Errors> awaitReplication(Partition partition, long lastOffset, long timeoutMs) {
+        return partition.awaitReplication(lastOffset)
+                .completeOnTimeout(Errors.REQUEST_TIMED_OUT, Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+    }
+
     /** Appends a client batch as leader and wakes fetches waiting on the partition. */
     public LogAppendResult appendAsLeader(Partition partition, MemoryRecords records, short requiredAcks) {
         LogAppendResult result = partition.appendAsLeader(nodeId, records, requiredAcks);
+        // Followers park on the log end, consumers on the high watermark: either may have moved.
         watchers.appended(partition.topicPartition());
         if (!result.duplicate()) {
             topicMetrics.appended(partition.topicPartition().topic(), result.sizeInBytes(), result.recordCount());
@@ -88,6 +144,8 @@ public final class ReplicaManager implements MetadataListener {
 
     @Override
     public synchronized void onImage(MetadataImage previous, MetadataImage next) {
+        image = next;
+        long now = System.currentTimeMillis();
         Set<TopicPartition> hosted = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {
             LogConfig config = logConfigFor.apply(topic);
@@ -99,17 +157,29 @@ public final class ReplicaManager implements MetadataListener {
                 }
                 TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                 hosted.add(tp);
-                Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.isr().size(),
-                        p.replicas().size(), minIsr);
+                Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.replicas(),
+                        p.isr(), p.partitionEpoch(), minIsr);
                 Partition existing = partitions.get(tp);
+                Partition partition;
                 if (existing != null && existing.topicId().equals(topic.id())) {
-                    existing.update(state, config);
+                    boolean sameLeadership = existing.leaderId() == p.leader() && existing.leaderEpoch() == p.leaderEpoch();
+                    if (!sameLeadership) {
+                        // Stop fetching before the role changes: no follower append may land after the new epoch starts.
+                        fetchers.stopFollowing(tp);
+                    }
+                    existing.update(state, config, now);
+                    partition = existing;
                 } else {
                     if (existing != null) {
                         drop(existing);
                     }
-                    partitions.put(tp, new Partition(tp, topic.id(), logs.getOrCreate(tp, config), state));
+                    partition = new Partition(tp, topic.id(), logs.getOrCreate(tp, config), nodeId, state,
+                            watchers::appended, now);
+                    partitions.put(tp, partition);
                     gauges.register(tp);
+                }
+                if (partition.isFollower()) {
+                    fetchers.follow(new FollowTarget(partition, p.leader(), p.leaderEpoch()));
                 }
             }
         }
@@ -121,7 +191,13 @@ public final class ReplicaManager implements MetadataListener {
         topicNames.keySet().retainAll(next.topicsById().keySet());
     }
 
+    /** Stops the replica fetcher threads. */
+    public void close() {
+        fetchers.shutdown();
+    }
+
     private void drop(Partition p) {
+        fetchers.stopFollowing(p.topicPartition());
         partitions.remove(p.topicPartition());
         gauges.unregister(p.topicPartition());
         if (partitions.keySet().stream().noneMatch(tp -> tp.topic().equals(p.topicPartition().topic()))) {

@@ -5,6 +5,7 @@ import io.sluice.protocol.RequestContext;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.FetchReader;
 import io.sluice.replica.FetchReader.Outcome;
+import io.sluice.replica.FetchReader.Reader;
 import io.sluice.replica.FetchReader.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,14 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Fetch: reads every requested partition within the byte limits; when less than
- * {@code fetch.min.bytes} is available it parks on the partitions until an append or
- * {@code fetch.max.wait.ms}, without holding a thread.
+ * Fetch, from consumers and from follower replicas (replica id >= 0): reads every requested
+ * partition within the byte limits; when less than {@code fetch.min.bytes} is available it parks on
+ * the partitions until an append, a high-watermark advance or {@code fetch.max.wait.ms}, without
+ * holding a thread.
  */
 public final class FetchHandler extends VersionedHandler<FetchRequestData> {
     private static final int TOPIC_IDS_SINCE = 13;
+    private static final int REPLICA_STATE_SINCE = 15;
 
     private final FetchReader reader;
     private final AppendWatchers watchers;
@@ -51,7 +54,8 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
                     .setSessionId(request.sessionId()));
         }
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
-        Query query = new Query(session, request.maxBytes(), request.minBytes(), readCommitted, byId,
+        Reader reader = new Reader(replicaId(context, request), readCommitted);
+        Query query = new Query(session, request.maxBytes(), request.minBytes(), reader, byId,
                 System.currentTimeMillis() + Math.max(0, request.maxWaitMs()));
         return poll(query);
     }
@@ -61,19 +65,25 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         for (FetchTopic topic : request.topics()) {
             for (FetchPartition p : topic.partitions()) {
                 targets.add(new Target(byId ? null : new TopicPartition(topic.topic(), p.partition()), topic.topicId(),
-                        p.partition(), p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch()));
+                        p.partition(), p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch(),
+                        p.lastFetchedEpoch()));
             }
         }
         return targets;
     }
 
-    private record Query(FetchSessions.Resolved session, int maxBytes, int minBytes, boolean readCommitted,
+    /** A follower names itself by replica id, in ReplicaState from v15 on (KIP-903); consumers send -1. */
+    private static int replicaId(RequestContext context, FetchRequestData request) {
+        return context.apiVersion() >= REPLICA_STATE_SINCE ? request.replicaState().replicaId() : request.replicaId();
+    }
+
+    private record Query(FetchSessions.Resolved session, int maxBytes, int minBytes, Reader reader,
                          boolean byId, long deadlineMs) {}
 
     private CompletableFuture<FetchResponseData> poll(Query query) {
         List<Target> targets = query.session().targets();
         AppendWatchers.Watch watch = watchers.watch(reader.watchablePartitions(targets));
-        Outcome outcome = reader.read(targets, query.maxBytes(), query.readCommitted());
+        Outcome outcome = reader.read(targets, query.maxBytes(), query.reader());
         long remaining = query.deadlineMs() - System.currentTimeMillis();
         if (outcome.bytes() >= query.minBytes() || outcome.hasError() || remaining <= 0 || targets.isEmpty()) {
             watch.cancel();
@@ -85,7 +95,7 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
     private FetchResponseData respond(Query query, Outcome outcome) {
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(query.session().sessionId());
-        query.session().fill(response, outcome, query.byId(), query.readCommitted());
+        query.session().fill(response, outcome, query.byId(), query.reader().readCommitted());
         return response;
     }
 }

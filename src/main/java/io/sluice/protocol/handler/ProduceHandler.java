@@ -5,6 +5,8 @@ import io.sluice.protocol.VersionedHandler;
 import io.sluice.protocol.RequestContext;
 import io.sluice.replica.Partition;
 import io.sluice.replica.ReplicaManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.ApiException;
@@ -21,7 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Produce: each partition's batches are validated and appended by its log; a failure in one
- * partition answers that partition only. acks=0 sends no answer at all.
+ * partition answers that partition only. acks=0 sends no answer at all; acks=all answers once the
+ * high watermark passes each partition's batch (or the request timeout), without holding a thread.
  */
 public final class ProduceHandler extends VersionedHandler<ProduceRequestData> {
     private static final Logger LOG = Logger.getLogger(ProduceHandler.class);
@@ -38,6 +41,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequestData> {
     public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
         short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<?>> replicating = new ArrayList<>();
         boolean byId = context.apiVersion() >= TOPIC_IDS_SINCE;
         for (TopicProduceData topic : request.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topic.topicId());
@@ -55,23 +59,42 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequestData> {
                     topicResponse.partitionResponses().add(answer.setErrorCode(error.code()));
                     continue;
                 }
-                topicResponse.partitionResponses().add(append(partition.get(), (MemoryRecords) data.records(), acks, answer));
+                LogAppendResult appended = append(partition.get(), (MemoryRecords) data.records(), acks, answer);
+                topicResponse.partitionResponses().add(answer);
+                if (acks == -1 && appended != null) {
+                    replicating.add(awaitReplication(partition.get(), appended.lastOffset(), answer, request.timeoutMs()));
+                }
             }
             response.responses().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(replicating.toArray(new CompletableFuture<?>[0])).thenApply(done -> response);
     }
 
-    private PartitionProduceResponse append(Partition partition, MemoryRecords records, short acks,
-                                            PartitionProduceResponse answer) {
+    /** acks=all: the partition's answer keeps its offsets but takes the replication outcome's error. */
+    private CompletableFuture<Void> awaitReplication(Partition partition, long lastOffset, PartitionProduceResponse answer,
+                                                     int timeoutMs) {
+        return replicas.awaitReplication(partition, lastOffset, timeoutMs).thenAccept(error -> {
+            if (error != Errors.NONE) {
+                answer.setErrorCode(error.code()).setErrorMessage(error.message());
+            }
+        });
+    }
+
+    /** Appends and fills the answer; returns the append, or null when the partition refused it. */
+    private LogAppendResult append(Partition partition, MemoryRecords records, short acks, PartitionProduceResponse answer) {
         try {
             LogAppendResult result = replicas.appendAsLeader(partition, records == null ? MemoryRecords.EMPTY : records, acks);
-            return answer.setBaseOffset(result.firstOffset())
+            answer.setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
+            return result;
         } catch (ApiException e) {
             LOG.debugf("Produce to %s rejected: %s", partition.topicPartition(), e.getMessage());
-            return answer.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            answer.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            return null;
         }
     }
 }
