@@ -80,8 +80,11 @@ public final class FetchReader {
     private PartitionResult readOne(Target target, int maxBytes, boolean minOneMessage, Reader reader) {
         Optional<Partition> found = resolve(target);
         if (found.isEmpty()) {
-            Errors error = target.tp() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-            return failed(target, null, error);
+            // A partition of a known topic that lives on other brokers: the reader should go to its leader.
+            Errors error = replicas.existsInMetadata(target.tp(), target.topicId(), target.partition())
+                    ? Errors.NOT_LEADER_OR_FOLLOWER
+                    : target.tp() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return failed(target, target.tp() == null ? null : target.tp().topic(), error);
         }
         Partition partition = found.get();
         String name = partition.topicPartition().topic();

@@ -85,6 +85,16 @@ public final class ReplicaManager implements MetadataListener {
         return name == null ? Optional.empty() : partition(new TopicPartition(name, index));
     }
 
+    /** Whether the metadata knows the partition (by name, or by topic id when tp is null), hosted here or not. */
+    public boolean existsInMetadata(TopicPartition tp, Uuid topicId, int index) {
+        MetadataImage current = image;
+        if (current == null) {
+            return false;
+        }
+        Optional<TopicImage> topic = tp != null ? current.topic(tp.topic()) : current.topic(topicId);
+        return topic.map(t -> t.partitions().containsKey(index)).orElse(false);
+    }
+
     public Collection<Partition> partitions() {
         return partitions.values();
     }

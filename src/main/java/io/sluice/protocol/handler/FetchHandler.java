@@ -7,16 +7,20 @@ import io.sluice.replica.FetchReader;
 import io.sluice.replica.FetchReader.Outcome;
 import io.sluice.replica.FetchReader.Reader;
 import io.sluice.replica.FetchReader.Target;
+import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -29,15 +33,19 @@ import org.apache.kafka.common.protocol.Errors;
 public final class FetchHandler extends VersionedHandler<FetchRequestData> {
     private static final int TOPIC_IDS_SINCE = 13;
     private static final int REPLICA_STATE_SINCE = 15;
+    private static final int LEADER_HINTS_SINCE = 16;
 
     private final FetchReader reader;
     private final AppendWatchers watchers;
     private final FetchSessions sessions;
     private final Executor requestHandlers;
+    private final Supplier<MetadataImage> image;
 
-    public FetchHandler(FetchReader reader, AppendWatchers watchers, FetchSessions sessions, Executor requestHandlers) {
+    public FetchHandler(FetchReader reader, AppendWatchers watchers, FetchSessions sessions, Executor requestHandlers,
+                        Supplier<MetadataImage> image) {
         super(ApiKeys.FETCH, 4, 18);
         this.reader = reader;
+        this.image = image;
         this.watchers = watchers;
         this.sessions = sessions;
         this.requestHandlers = requestHandlers;
@@ -55,7 +63,7 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         }
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         Reader reader = new Reader(replicaId(context, request), readCommitted);
-        Query query = new Query(session, request.maxBytes(), request.minBytes(), reader, byId,
+        Query query = new Query(context, session, request.maxBytes(), request.minBytes(), reader, byId,
                 System.currentTimeMillis() + Math.max(0, request.maxWaitMs()));
         return poll(query);
     }
@@ -77,7 +85,7 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         return context.apiVersion() >= REPLICA_STATE_SINCE ? request.replicaState().replicaId() : request.replicaId();
     }
 
-    private record Query(FetchSessions.Resolved session, int maxBytes, int minBytes, Reader reader,
+    private record Query(RequestContext context, FetchSessions.Resolved session, int maxBytes, int minBytes, Reader reader,
                          boolean byId, long deadlineMs) {}
 
     private CompletableFuture<FetchResponseData> poll(Query query) {
@@ -96,6 +104,26 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(query.session().sessionId());
         query.session().fill(response, outcome, query.byId(), query.reader().readCommitted());
+        if (query.context().apiVersion() >= LEADER_HINTS_SINCE) {
+            addLeaderHints(response, new LeaderHints(image.get(), query.context().listenerName()), query.byId());
+        }
         return response;
+    }
+
+    /** KIP-951: partitions that answer "not the leader" name the current one, with its endpoint. */
+    private static void addLeaderHints(FetchResponseData response, LeaderHints hints, boolean byId) {
+        for (FetchableTopicResponse topic : response.responses()) {
+            for (PartitionData p : topic.partitions()) {
+                if (LeaderHints.wantsHint(p.errorCode())) {
+                    hints.leaderOf(byId ? null : topic.topic(), topic.topicId(), p.partitionIndex()).ifPresent(l ->
+                            p.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch().setLeaderId(l.id())
+                                    .setLeaderEpoch(l.epoch())));
+                }
+            }
+        }
+        for (LeaderHints.Endpoint e : hints.endpoints()) {
+            response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(e.nodeId()).setHost(e.host())
+                    .setPort(e.port()).setRack(e.rack()));
+        }
     }
 }
