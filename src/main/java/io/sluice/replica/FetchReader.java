@@ -30,8 +30,8 @@ public final class FetchReader {
     public record Target(TopicPartition tp, Uuid topicId, int partition, long fetchOffset, int maxBytes,
                          int currentLeaderEpoch, int lastFetchedEpoch) {}
 
-    /** Who reads: a consumer (replicaId -1, at an isolation level) or the follower replicaId. */
-    public record Reader(int replicaId, boolean readCommitted) {
+    /** Who reads: a consumer (replicaId -1, at an isolation level) or the follower replicaId with its broker epoch. */
+    public record Reader(int replicaId, long replicaEpoch, boolean readCommitted) {
         public boolean isFollower() {
             return replicaId >= 0;
         }
@@ -94,7 +94,7 @@ public final class FetchReader {
             }
             partition.checkLeaderEpoch(target.currentLeaderEpoch());
             if (reader.isFollower()) {
-                return readForFollower(partition, target, maxBytes, minOneMessage, reader.replicaId());
+                return readForFollower(partition, target, maxBytes, minOneMessage, reader);
             }
             long hwm = partition.highWatermark();
             long lso = partition.lastStableOffset();
@@ -114,7 +114,8 @@ public final class FetchReader {
      * and truncates. Otherwise its fetch offset is its log end, which the leader records.
      */
     private PartitionResult readForFollower(Partition partition, Target target, int maxBytes, boolean minOneMessage,
-                                            int replicaId) {
+                                            Reader reader) {
+        int replicaId = reader.replicaId();
         if (!partition.hasFollower(replicaId)) {
             throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + partition.topicPartition());
         }
@@ -126,7 +127,7 @@ public final class FetchReader {
         }
         long logEnd = partition.log().logEndOffset();
         Records records = read(partition, target.fetchOffset(), maxBytes, logEnd, minOneMessage);
-        replicas.followerFetched(partition, replicaId, target.fetchOffset(), logEnd);
+        replicas.followerFetched(partition, replicaId, reader.replicaEpoch(), target.fetchOffset(), logEnd);
         return answer(target, partition, partition.highWatermark(), records, null);
     }
 

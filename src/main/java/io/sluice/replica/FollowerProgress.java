@@ -8,6 +8,7 @@ package io.sluice.replica;
 final class FollowerProgress {
     private volatile long logEndOffset = -1;
     private volatile long lastCaughtUpTimeMs;
+    private volatile long brokerEpoch = -1;
     private long previousFetchLeaderEndOffset = -1;
     private long previousFetchTimeMs;
 
@@ -21,6 +22,15 @@ final class FollowerProgress {
 
     long lastCaughtUpTimeMs() {
         return lastCaughtUpTimeMs;
+    }
+
+    /** The broker epoch the follower sent with its last fetch (KIP-903), or -1. */
+    long brokerEpoch() {
+        return brokerEpoch;
+    }
+
+    void brokerEpoch(long epoch) {
+        brokerEpoch = epoch;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.sluice.log.PartitionLog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,14 @@ public final class Partition {
     private volatile long highWatermark;
     /** Replicas the leader asked the controller to add to the ISR: they count for the high watermark at once. */
     private volatile Set<Integer> pendingIsrAdditions = Set.of();
+    /** Where this broker's current leader epoch began in the log. */
+    private volatile long leaderEpochStartOffset;
+    private final Object isrLock = new Object();
+    /** The ISR change sent to the controller and not yet in the image; one at a time. */
+    private IsrProposal isrInFlight;
+
+    /** An ISR change for the controller, made against one leader epoch and partition epoch. */
+    record IsrProposal(Partition partition, List<Integer> isr, int leaderEpoch, int partitionEpoch) {}
 
     /** The replication facts taken from the latest metadata image. */
     record LeaderState(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> isr, int partitionEpoch,
@@ -100,9 +109,15 @@ public final class Partition {
         boolean leaderNow = next.leader() == localId;
         boolean newTerm = !(previous.leader() == localId && previous.leaderEpoch() == next.leaderEpoch());
         if (leaderNow && newTerm) {
-            log.assignEpoch(next.leaderEpoch(), log.logEndOffset());
+            leaderEpochStartOffset = log.logEndOffset();
+            log.assignEpoch(next.leaderEpoch(), leaderEpochStartOffset);
             followers.clear();
             pendingIsrAdditions = Set.of();
+        }
+        synchronized (isrLock) {
+            if (isrInFlight != null && (newTerm || next.partitionEpoch() != previous.partitionEpoch())) {
+                isrInFlight = null; // the image moved on: the controller decided, or the proposal is stale
+            }
         }
         if (leaderNow) {
             for (int replica : next.replicas()) {
@@ -179,12 +194,73 @@ public final class Partition {
     }
 
     /** A follower fetched from fetchOffset while the leader's log ended at leaderEndOffset. */
-    void followerFetched(int replicaId, long fetchOffset, long leaderEndOffset, long nowMs) {
+    void followerFetched(int replicaId, long replicaBrokerEpoch, long fetchOffset, long leaderEndOffset, long nowMs) {
         FollowerProgress progress = followers.get(replicaId);
         if (progress != null) {
+            progress.brokerEpoch(replicaBrokerEpoch);
             progress.fetched(fetchOffset, leaderEndOffset, nowMs);
             maybeAdvanceHighWatermark();
         }
+    }
+
+    /** An ISR without the followers lagging for lagTimeMaxMs, unless a proposal is already in flight. */
+    Optional<IsrProposal> proposeIsrShrink(long nowMs, long lagTimeMaxMs) {
+        synchronized (isrLock) {
+            LeaderState current = state;
+            if (current.leader() != localId || isrInFlight != null) {
+                return Optional.empty();
+            }
+            return IsrPolicy.shrunk(localId, current.isr(), followers, nowMs, lagTimeMaxMs).map(this::inFlight);
+        }
+    }
+
+    /** An ISR with the followers that caught up, unless a proposal is already in flight. */
+    Optional<IsrProposal> proposeIsrExpansion() {
+        synchronized (isrLock) {
+            LeaderState current = state;
+            if (current.leader() != localId || isrInFlight != null) {
+                return Optional.empty();
+            }
+            Optional<IsrProposal> proposal = IsrPolicy.expanded(current.isr(), followers, highWatermark,
+                    leaderEpochStartOffset).map(this::inFlight);
+            proposal.ifPresent(p -> {
+                Set<Integer> added = new HashSet<>(p.isr());
+                added.removeAll(current.isr());
+                pendingIsrAdditions = Set.copyOf(added);
+            });
+            return proposal;
+        }
+    }
+
+    private IsrProposal inFlight(List<Integer> isr) {
+        LeaderState current = state;
+        isrInFlight = new IsrProposal(this, isr, current.leaderEpoch(), current.partitionEpoch());
+        return isrInFlight;
+    }
+
+    /** The controller refused the proposal (or it went stale): forget it; the next check proposes afresh. */
+    void dropIsrProposal(IsrProposal proposal) {
+        synchronized (isrLock) {
+            if (isrInFlight == proposal) {
+                isrInFlight = null;
+                pendingIsrAdditions = Set.of();
+            }
+        }
+    }
+
+    /** Whether proposal is still the one in flight, made against the current leader and partition epochs. */
+    boolean isCurrent(IsrProposal proposal) {
+        synchronized (isrLock) {
+            LeaderState current = state;
+            return isrInFlight == proposal && current.leaderEpoch() == proposal.leaderEpoch()
+                    && current.partitionEpoch() == proposal.partitionEpoch();
+        }
+    }
+
+    /** The broker epoch a follower last fetched with, for AlterPartition's member epochs. */
+    long followerBrokerEpoch(int replicaId) {
+        FollowerProgress progress = followers.get(replicaId);
+        return progress == null ? -1 : progress.brokerEpoch();
     }
 
     /** Whether replicaId is one of this partition's assigned followers. */

@@ -127,8 +127,9 @@ public final class ReplicaManager implements MetadataListener {
      * A follower's fetch reached the leader: its fetch offset is its log end. Moves the high
      * watermark when that makes every in-sync replica hold more.
      */
-    public void followerFetched(Partition partition, int replicaId, long fetchOffset, long leaderEndOffset) {
-        partition.followerFetched(replicaId, fetchOffset, leaderEndOffset, System.currentTimeMillis());
+    public void followerFetched(Partition partition, int replicaId, long replicaBrokerEpoch, long fetchOffset,
+                                long leaderEndOffset) {
+        partition.followerFetched(replicaId, replicaBrokerEpoch, fetchOffset, leaderEndOffset, System.currentTimeMillis());
     }
 
     /**

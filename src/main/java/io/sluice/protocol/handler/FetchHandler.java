@@ -32,6 +32,7 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class FetchHandler extends VersionedHandler<FetchRequestData> {
     private static final int TOPIC_IDS_SINCE = 13;
+    /** A follower names itself by replica id, in ReplicaState with its broker epoch from v15 on (KIP-903). */
     private static final int REPLICA_STATE_SINCE = 15;
     private static final int LEADER_HINTS_SINCE = 16;
 
@@ -62,7 +63,9 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
                     .setSessionId(request.sessionId()));
         }
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
-        Reader reader = new Reader(replicaId(context, request), readCommitted);
+        boolean replicaState = context.apiVersion() >= REPLICA_STATE_SINCE;
+        Reader reader = new Reader(replicaState ? request.replicaState().replicaId() : request.replicaId(),
+                replicaState ? request.replicaState().replicaEpoch() : -1, readCommitted);
         Query query = new Query(context, session, request.maxBytes(), request.minBytes(), reader, byId,
                 System.currentTimeMillis() + Math.max(0, request.maxWaitMs()));
         return poll(query);
@@ -78,11 +81,6 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
             }
         }
         return targets;
-    }
-
-    /** A follower names itself by replica id, in ReplicaState from v15 on (KIP-903); consumers send -1. */
-    private static int replicaId(RequestContext context, FetchRequestData request) {
-        return context.apiVersion() >= REPLICA_STATE_SINCE ? request.replicaState().replicaId() : request.replicaId();
     }
 
     private record Query(RequestContext context, FetchSessions.Resolved session, int maxBytes, int minBytes, Reader reader,
