@@ -10,6 +10,7 @@ import io.sluice.metadata.TopicImage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.ControllerChannel;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashSet;
@@ -18,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -47,14 +50,21 @@ public final class ReplicaManager implements MetadataListener {
     private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
     private final ReplicationSettings settings;
     private final ReplicaFetcherManager fetchers;
+    private final IsrChangeSender isrChanges;
+    private final ScheduledFuture<?> isrShrinkCheck;
     private volatile MetadataImage image;
     private volatile long brokerEpoch = -1;
 
     public ReplicaManager(int nodeId, LogManager logs, Function<TopicImage, LogConfig> logConfigFor,
                           ToIntFunction<TopicImage> minInsyncReplicasFor, AppendWatchers watchers,
-                          MeterRegistry meters, ReplicationSettings settings) {
+                          MeterRegistry meters, ReplicationSettings settings, ControllerChannel controller,
+                          ScheduledExecutorService timer) {
         this.nodeId = nodeId;
         this.settings = settings;
+        this.isrChanges = new IsrChangeSender(nodeId, () -> brokerEpoch, controller, timer);
+        // Kafka checks for lagging followers every half replica.lag.time.max.ms.
+        long checkMs = Math.max(1, settings.lagTimeMaxMs() / 2);
+        this.isrShrinkCheck = timer.scheduleWithFixedDelay(this::shrinkLaggingIsrs, checkMs, checkMs, TimeUnit.MILLISECONDS);
         this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::interBrokerAddress, () -> brokerEpoch);
         this.logs = logs;
         this.logConfigFor = logConfigFor;
@@ -130,6 +140,21 @@ public final class ReplicaManager implements MetadataListener {
     public void followerFetched(Partition partition, int replicaId, long replicaBrokerEpoch, long fetchOffset,
                                 long leaderEndOffset) {
         partition.followerFetched(replicaId, replicaBrokerEpoch, fetchOffset, leaderEndOffset, System.currentTimeMillis());
+        if (!partition.state().isr().contains(replicaId)) {
+            partition.proposeIsrExpansion().ifPresent(isrChanges::send);
+        }
+    }
+
+    /** Proposes dropping the followers that lag by more than replica.lag.time.max.ms from the ISRs this broker leads. */
+    private void shrinkLaggingIsrs() {
+        long now = System.currentTimeMillis();
+        for (Partition partition : partitions.values()) {
+            try {
+                partition.proposeIsrShrink(now, settings.lagTimeMaxMs()).ifPresent(isrChanges::send);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "ISR check of %s failed", partition.topicPartition());
+            }
+        }
     }
 
     /**
@@ -202,8 +227,9 @@ public final class ReplicaManager implements MetadataListener {
         topicNames.keySet().retainAll(next.topicsById().keySet());
     }
 
-    /** Stops the replica fetcher threads. */
+    /** Stops the replica fetcher threads and the ISR checks. */
     public void close() {
+        isrShrinkCheck.cancel(false);
         fetchers.shutdown();
     }
 
