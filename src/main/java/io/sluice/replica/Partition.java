@@ -62,14 +62,15 @@ public final class Partition {
         }
     }
 
+    /** checkpointedHighWatermark: from the last checkpoint (-1 if none), kept within the log's bounds. */
     Partition(TopicPartition topicPartition, Uuid topicId, PartitionLog log, int localId, LeaderState state,
-              Consumer<TopicPartition> highWatermarkAdvanced, long nowMs) {
+              Consumer<TopicPartition> highWatermarkAdvanced, long checkpointedHighWatermark, long nowMs) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
         this.localId = localId;
         this.highWatermarkAdvanced = highWatermarkAdvanced;
-        this.highWatermark = log.logStartOffset();
+        this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
         this.state = new LeaderState(-1, -1, List.of(), List.of(), -1, state.minInsyncReplicas());
         update(state, log.config(), nowMs);
     }

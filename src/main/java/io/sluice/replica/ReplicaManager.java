@@ -52,6 +52,8 @@ public final class ReplicaManager implements MetadataListener {
     private final ReplicaFetcherManager fetchers;
     private final IsrChangeSender isrChanges;
     private final ScheduledFuture<?> isrShrinkCheck;
+    private final HighWatermarkCheckpoints highWatermarks;
+    private final ScheduledFuture<?> highWatermarkCheckpointing;
     private volatile MetadataImage image;
     private volatile long brokerEpoch = -1;
 
@@ -65,6 +67,10 @@ public final class ReplicaManager implements MetadataListener {
         // Kafka checks for lagging followers every half replica.lag.time.max.ms.
         long checkMs = Math.max(1, settings.lagTimeMaxMs() / 2);
         this.isrShrinkCheck = timer.scheduleWithFixedDelay(this::shrinkLaggingIsrs, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        this.highWatermarks = new HighWatermarkCheckpoints(logs.logDirs());
+        long checkpointMs = settings.highWatermarkCheckpointIntervalMs();
+        this.highWatermarkCheckpointing = timer.scheduleWithFixedDelay(() -> highWatermarks.write(partitions.values()),
+                checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
         this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::interBrokerAddress, () -> brokerEpoch);
         this.logs = logs;
         this.logConfigFor = logConfigFor;
@@ -210,7 +216,7 @@ public final class ReplicaManager implements MetadataListener {
                         drop(existing);
                     }
                     partition = new Partition(tp, topic.id(), logs.getOrCreate(tp, config), nodeId, state,
-                            watchers::appended, now);
+                            watchers::appended, highWatermarks.loaded(tp), now);
                     partitions.put(tp, partition);
                     gauges.register(tp);
                 }
@@ -227,10 +233,12 @@ public final class ReplicaManager implements MetadataListener {
         topicNames.keySet().retainAll(next.topicsById().keySet());
     }
 
-    /** Stops the replica fetcher threads and the ISR checks. */
+    /** Stops the replica fetcher threads and the ISR checks, and checkpoints the high watermarks a last time. */
     public void close() {
         isrShrinkCheck.cancel(false);
+        highWatermarkCheckpointing.cancel(false);
         fetchers.shutdown();
+        highWatermarks.write(partitions.values());
     }
 
     private void drop(Partition p) {

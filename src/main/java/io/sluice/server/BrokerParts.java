@@ -139,7 +139,8 @@ public final class BrokerParts implements AutoCloseable {
                 config.getInt("replica.fetch.response.max.bytes"), config.getInt("replica.fetch.wait.max.ms"),
                 config.getInt("replica.fetch.min.bytes"), config.getInt("replica.fetch.backoff.ms"),
                 config.getInt("replica.socket.timeout.ms"), config.getInt("num.replica.fetchers"),
-                config.getLong("replica.lag.time.max.ms"), config.interBrokerListenerName());
+                config.getLong("replica.lag.time.max.ms"), config.getLong("replica.high.watermark.checkpoint.interval.ms"),
+                config.interBrokerListenerName());
     }
 
     private static ControllerSettings controllerSettings(BrokerConfig config) {

@@ -180,6 +180,8 @@ public final class BrokerConfigDef {
                 "Pause before a follower retries a partition whose fetch failed.");
         d.define("replica.fetch.response.max.bytes", INT, 10485760, Range.atLeast(0), MEDIUM,
                 "Bytes a follower asks for in one whole fetch response.");
+        d.define("replica.high.watermark.checkpoint.interval.ms", LONG, 5000L, Range.atLeast(1), HIGH,
+                "How often the high watermarks are saved to replication-offset-checkpoint.");
         d.define("replica.socket.timeout.ms", INT, 30000, MEDIUM,
                 "Socket timeout of follower fetches, on top of replica.fetch.wait.max.ms.");
         d.define("unclean.leader.election.enable", BOOLEAN, false, HIGH, "Allow out-of-sync replicas to become leader.");
