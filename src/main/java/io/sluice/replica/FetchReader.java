@@ -45,7 +45,8 @@ public final class FetchReader {
                                   long lastStableOffset, long logStartOffset, Records records,
                                   EpochEndOffset divergingEpoch) {}
 
-    public record Outcome(List<PartitionResult> partitions, int bytes, boolean hasError) {}
+    /** answerAtOnce: an error or a diverging epoch, which the reader must hear without waiting for data. */
+    public record Outcome(List<PartitionResult> partitions, int bytes, boolean answerAtOnce) {}
 
     public List<TopicPartition> watchablePartitions(List<Target> targets) {
         List<TopicPartition> out = new ArrayList<>(targets.size());
@@ -59,7 +60,7 @@ public final class FetchReader {
         List<PartitionResult> results = new ArrayList<>(targets.size());
         int remaining = Math.max(0, responseMaxBytes);
         int total = 0;
-        boolean hasError = false;
+        boolean answerAtOnce = false;
         boolean minOneMessage = true;
         for (Target target : targets) {
             PartitionResult result = readOne(target, Math.min(remaining, target.maxBytes()), minOneMessage, reader);
@@ -67,10 +68,10 @@ public final class FetchReader {
             total += size;
             remaining = Math.max(0, remaining - size);
             minOneMessage &= size == 0;
-            hasError |= result.error() != Errors.NONE;
+            answerAtOnce |= result.error() != Errors.NONE || result.divergingEpoch() != null;
             results.add(result);
         }
-        return new Outcome(results, total, hasError);
+        return new Outcome(results, total, answerAtOnce);
     }
 
     private Optional<Partition> resolve(Target target) {

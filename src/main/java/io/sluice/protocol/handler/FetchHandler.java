@@ -91,7 +91,7 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         AppendWatchers.Watch watch = watchers.watch(reader.watchablePartitions(targets));
         Outcome outcome = reader.read(targets, query.maxBytes(), query.reader());
         long remaining = query.deadlineMs() - System.currentTimeMillis();
-        if (outcome.bytes() >= query.minBytes() || outcome.hasError() || remaining <= 0 || targets.isEmpty()) {
+        if (outcome.bytes() >= query.minBytes() || outcome.answerAtOnce() || remaining <= 0 || targets.isEmpty()) {
             watch.cancel();
             return CompletableFuture.completedFuture(respond(query, outcome));
         }
