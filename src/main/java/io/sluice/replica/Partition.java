@@ -347,6 +347,13 @@ public final class Partition {
         }
     }
 
+    /** Records the leader deleted (DeleteRecords, retention) go here too once this replica holds their successors. */
+    void followLeaderLogStart(long leaderLogStartOffset) {
+        if (leaderLogStartOffset > log.logStartOffset() && leaderLogStartOffset <= log.logEndOffset()) {
+            log.deleteRecordsBefore(leaderLogStartOffset);
+        }
+    }
+
     /**
      * The leader says this replica's log diverged after (epoch, endOffset): keep only what both
      * logs agree on, the smaller of the leader's end of that epoch and ours.

@@ -199,6 +199,7 @@ final class ReplicaFetcher implements Runnable {
                 if (records != null && records.sizeInBytes() > 0 && sent.fetchOffset() == partition.log().logEndOffset()) {
                     partition.appendAsFollower(records);
                 }
+                partition.followLeaderLogStart(data.logStartOffset());
                 partition.followLeaderHighWatermark(data.highWatermark());
             }
             case OFFSET_OUT_OF_RANGE -> {

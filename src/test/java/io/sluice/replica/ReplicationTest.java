@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -88,6 +89,13 @@ class ReplicationTest {
         assertSameLogs(1, 2, 3);
         assertEquals(n, ThreeNodeCluster.batches(cluster.partition(leader, TP).log()).size());
         assertEquals(values(0, n), consumeAll(n));
+
+        // Records deleted on the leader go from the followers too.
+        try (Admin admin = cluster.admin()) {
+            admin.deleteRecords(Map.of(TP, RecordsToDelete.beforeOffset(100))).all().get();
+        }
+        ThreeNodeCluster.await(() -> IntStream.rangeClosed(1, 3).allMatch(id -> cluster.partition(id, TP).log().logStartOffset() == 100),
+                WAIT_MS, "every replica's log start at 100");
     }
 
     @Test
