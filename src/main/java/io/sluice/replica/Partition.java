@@ -113,11 +113,12 @@ public final class Partition {
             leaderEpochStartOffset = log.logEndOffset();
             log.assignEpoch(next.leaderEpoch(), leaderEpochStartOffset);
             followers.clear();
-            pendingIsrAdditions = Set.of();
         }
         synchronized (isrLock) {
-            if (isrInFlight != null && (newTerm || next.partitionEpoch() != previous.partitionEpoch())) {
-                isrInFlight = null; // the image moved on: the controller decided, or the proposal is stale
+            if (newTerm || next.partitionEpoch() != previous.partitionEpoch()) {
+                // The image moved on: the controller decided (added members are in next's ISR now), or the proposal is stale.
+                isrInFlight = null;
+                pendingIsrAdditions = Set.of();
             }
         }
         if (leaderNow) {
@@ -128,12 +129,8 @@ public final class Partition {
                 }
             }
             followers.keySet().retainAll(next.replicas());
-            Set<Integer> pending = new HashSet<>(pendingIsrAdditions);
-            pending.removeAll(next.isr());
-            pendingIsrAdditions = Set.copyOf(pending);
         } else {
             followers.clear();
-            pendingIsrAdditions = Set.of();
         }
         state = next;
         if (leaderNow) {
@@ -272,11 +269,6 @@ public final class Partition {
     /** The followers' progress, for the ISR checks. */
     Map<Integer, FollowerProgress> followers() {
         return followers;
-    }
-
-    /** A proposed ISR expansion is in flight: its new members count for the high watermark already. */
-    void isrAdditionsPending(Set<Integer> added) {
-        pendingIsrAdditions = Set.copyOf(added);
     }
 
     private void maybeAdvanceHighWatermark() {
