@@ -42,6 +42,7 @@ public final class Partition {
     private final Object highWatermarkLock = new Object();
     private volatile LeaderState state;
     private volatile long highWatermark;
+    private volatile long followerLag;
     /** Replicas the leader asked the controller to add to the ISR: they count for the high watermark at once. */
     private volatile Set<Integer> pendingIsrAdditions = Set.of();
     /** Where this broker's current leader epoch began in the log. */
@@ -328,8 +329,14 @@ public final class Partition {
         log.appendAsFollower(records);
     }
 
+    /** As a follower, how far this replica's log end was behind the leader's high watermark at the last fetch. */
+    long followerLag() {
+        return followerLag;
+    }
+
     /** The follower's high watermark: the leader's, capped by what this replica holds. */
     void followLeaderHighWatermark(long leaderHighWatermark) {
+        followerLag = Math.max(0, leaderHighWatermark - log.logEndOffset());
         synchronized (highWatermarkLock) {
             long next = Math.min(leaderHighWatermark, log.logEndOffset());
             if (next > highWatermark) {
