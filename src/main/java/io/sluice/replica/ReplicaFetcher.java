@@ -58,8 +58,13 @@ final class ReplicaFetcher implements Runnable {
         this.endpoints = endpoints;
         this.brokerEpoch = brokerEpoch;
         this.connection = new BrokerConnection("broker-" + localId + "-fetcher-" + index, settings.socketTimeoutMs());
-        this.thread = new Thread(this, "sluice-replica-fetcher-" + index + "-source-" + sourceBroker);
+        this.thread = new Thread(this, threadName(localId, sourceBroker, index));
         this.thread.setDaemon(true);
+    }
+
+    /** Kafka's ReplicaFetcherThread-{fetcher}-{source}, with this node's id (several nodes may share a JVM in tests). */
+    static String threadName(int localId, int sourceBroker, int index) {
+        return "sluice-replica-fetcher-" + index + "-" + sourceBroker + "-on-" + localId;
     }
 
     void start() {

@@ -42,8 +42,7 @@ final class ReplicaFetcherManager {
             return;
         }
         stopFollowing(tp);
-        FetcherKey key = new FetcherKey(target.leader(), Utils.abs(31 * tp.topic().hashCode() + tp.partition())
-                % Math.max(1, settings.numFetchers()));
+        FetcherKey key = new FetcherKey(target.leader(), fetcherIndex(tp, settings.numFetchers()));
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(key, k -> {
             ReplicaFetcher f = new ReplicaFetcher(localId, k.sourceBroker(), k.index(), settings, endpoints, brokerEpoch);
             f.start();
@@ -51,6 +50,11 @@ final class ReplicaFetcherManager {
         });
         fetcher.add(target);
         following.put(tp, target);
+    }
+
+    /** Which of a source broker's fetcher threads fetches tp: always the same one. */
+    static int fetcherIndex(TopicPartition tp, int numFetchers) {
+        return Utils.abs(31 * tp.topic().hashCode() + tp.partition()) % Math.max(1, numFetchers);
     }
 
     /** Stops fetching tp; when this returns, no fetched batch is appended to it any more. */

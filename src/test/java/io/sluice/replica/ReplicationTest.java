@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -49,6 +50,7 @@ class ReplicationTest {
     private static final String TOPIC = "replicated";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final long WAIT_MS = 20_000;
+    private static final int FETCHERS = 2;
 
     @TempDir
     Path dir;
@@ -56,7 +58,7 @@ class ReplicationTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new ThreeNodeCluster(dir, Map.of()).start();
+        cluster = new ThreeNodeCluster(dir, Map.of("num.replica.fetchers", String.valueOf(FETCHERS))).start();
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all().get();
@@ -161,6 +163,45 @@ class ReplicationTest {
         assertEquals(values(0, 60), consumeAll(60));
     }
 
+    @Test
+    void partitionsAreSpreadOverNumReplicaFetchersThreadsPerSourceBroker() throws Exception {
+        String topic = "spread";
+        int partitions = 6;
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 3))).all().get();
+        }
+        List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(i -> new TopicPartition(topic, i)).toList();
+        ThreeNodeCluster.await(() -> tps.stream().allMatch(tp -> IntStream.rangeClosed(1, 3)
+                .allMatch(id -> cluster.hosts(id, tp) && cluster.partition(id, tp).leaderId() >= 0)), WAIT_MS, "all partitions placed");
+        try (KafkaProducer<String, String> producer = producer("all")) {
+            for (int i = 0; i < 60; i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i)).get();
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        for (TopicPartition tp : tps) {
+            int leader = cluster.partition(1, tp).leaderId();
+            ThreeNodeCluster.await(() -> IntStream.rangeClosed(1, 3).allMatch(id -> cluster.partition(id, tp).highWatermark() == 10),
+                    WAIT_MS, "every replica of " + tp + " at 10");
+            assertEquals(ThreeNodeCluster.batches(cluster.partition(leader, tp).log()),
+                    ThreeNodeCluster.batches(cluster.partition(leader % 3 + 1, tp).log()));
+        }
+        // One thread per (follower, source leader, fetcher index) in use, for this topic and the one of every test.
+        for (TopicPartition tp : concat(tps, TP)) {
+            int leader = cluster.partition(1, tp).leaderId();
+            for (int id = 1; id <= 3; id++) {
+                if (id != leader) {
+                    expected.add(ReplicaFetcher.threadName(id, leader, ReplicaFetcherManager.fetcherIndex(tp, FETCHERS)));
+                }
+            }
+        }
+        Set<String> running = new TreeSet<>();
+        Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("sluice-replica-fetcher-")).forEach(running::add);
+        assertEquals(expected, running);
+        assertTrue(expected.stream().anyMatch(n -> n.startsWith("sluice-replica-fetcher-1-")), "both fetcher indexes used");
+    }
+
     /** What the controller would write on a leader election: a partition change naming the new leader. */
     private void moveLeadership(int newLeader) throws Exception {
         var image = cluster.activeController().parts().backend().image();
@@ -183,6 +224,12 @@ class ReplicationTest {
         for (int id : ids) {
             assertEquals(first, ThreeNodeCluster.batches(cluster.partition(id, TP).log()), "log of broker " + id);
         }
+    }
+
+    private static List<TopicPartition> concat(List<TopicPartition> tps, TopicPartition more) {
+        List<TopicPartition> all = new ArrayList<>(tps);
+        all.add(more);
+        return all;
     }
 
     private static List<String> values(int from, int to) {
