@@ -172,8 +172,7 @@ final class ReplicaFetcher implements Runnable {
         for (FollowTarget target : ready.values()) {
             Partition p = target.partition();
             long fetchOffset = p.log().logEndOffset();
-            topics.computeIfAbsent(p.topicId(), id -> new FetchTopic().setTopicId(id)
-                            .setTopic(p.topicPartition().topic()))
+            topics.computeIfAbsent(p.topicId(), id -> new FetchTopic().setTopicId(id))
                     .partitions().add(new FetchPartition()
                             .setPartition(p.topicPartition().partition())
                             .setCurrentLeaderEpoch(target.leaderEpoch())

@@ -115,17 +115,9 @@ public final class ReplicaManager implements MetadataListener {
         return partitions.values();
     }
 
-    public ReplicationSettings settings() {
-        return settings;
-    }
-
     /** The epoch the controller gave this broker's registration; followers send it with their fetches. */
     public void brokerEpoch(long epoch) {
         this.brokerEpoch = epoch;
-    }
-
-    public long brokerEpoch() {
-        return brokerEpoch;
     }
 
     /** Where to fetch from broker id: its inter-broker listener, else its first advertised endpoint. */
