@@ -148,7 +148,7 @@ final class ReplicaFetcher implements Runnable {
                 for (PartitionData data : topic.partitions()) {
                     Sent s = sent.get(new Key(topic.topicId(), data.partitionIndex()));
                     if (s != null && assigned.get(s.target().partition().topicPartition()) == s.target()) {
-                        apply(s, data);
+                        applyOrBackOff(s, data);
                     }
                 }
             }
@@ -184,6 +184,17 @@ final class ReplicaFetcher implements Runnable {
         }
         request.topics().addAll(topics.values());
         return request;
+    }
+
+    /** A partition whose data cannot be applied (a storage error, a batch that does not fit) pauses alone. */
+    private void applyOrBackOff(Sent sent, PartitionData data) {
+        try {
+            apply(sent, data);
+        } catch (RuntimeException e) {
+            TopicPartition tp = sent.target().partition().topicPartition();
+            LOG.warnf(e, "Cannot apply the fetch of %s from broker %d; retrying after backoff", tp, sourceBroker);
+            backoffUntil.put(tp, System.currentTimeMillis() + settings.fetchBackoffMs());
+        }
     }
 
     private void apply(Sent sent, PartitionData data) {
