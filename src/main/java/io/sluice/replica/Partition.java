@@ -279,14 +279,14 @@ public final class Partition {
             if (current.leader() != localId) {
                 return;
             }
-            long min = log.logEndOffset();
-            Set<Integer> inSync = new HashSet<>(current.isr());
-            inSync.addAll(pendingIsrAdditions);
-            for (int replica : inSync) {
-                if (replica != localId) {
-                    FollowerProgress progress = followers.get(replica);
-                    min = Math.min(min, progress == null ? -1 : progress.logEndOffset());
-                }
+            // The smallest log end over the ISR and the members proposed for it (no allocation: this runs per append).
+            long leaderEnd = log.logEndOffset();
+            long min = leaderEnd;
+            for (int replica : current.isr()) {
+                min = Math.min(min, logEndOf(replica, leaderEnd));
+            }
+            for (int replica : pendingIsrAdditions) {
+                min = Math.min(min, logEndOf(replica, leaderEnd));
             }
             if (min > highWatermark) {
                 highWatermark = min;
@@ -298,6 +298,15 @@ public final class Partition {
             highWatermarkAdvanced.accept(topicPartition);
         }
         completeWaiters(highWatermark);
+    }
+
+    /** A replica's log end as the leader knows it: its own for this broker, -1 for a follower not heard from. */
+    private long logEndOf(int replica, long ownLogEnd) {
+        if (replica == localId) {
+            return ownLogEnd;
+        }
+        FollowerProgress progress = followers.get(replica);
+        return progress == null ? -1 : progress.logEndOffset();
     }
 
     private void completeWaiters(long hwm) {
