@@ -72,6 +72,8 @@ public final class Partition {
         this.localId = localId;
         this.highWatermarkAdvanced = highWatermarkAdvanced;
         this.highWatermark = Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
+        // Records above the high watermark may yet be truncated: the cleaner keeps below it from the start.
+        log.setCleanerUpperBound(highWatermark);
         this.state = new LeaderState(-1, -1, List.of(), List.of(), -1, state.minInsyncReplicas());
         update(state, log.config(), nowMs);
     }
@@ -377,6 +379,7 @@ public final class Partition {
         synchronized (highWatermarkLock) {
             log.truncateTo(offset);
             highWatermark = Math.min(highWatermark, log.logEndOffset());
+            log.setCleanerUpperBound(highWatermark);
         }
     }
 
@@ -385,6 +388,7 @@ public final class Partition {
         synchronized (highWatermarkLock) {
             log.truncateFullyAndStartAt(leaderLogStartOffset);
             highWatermark = leaderLogStartOffset;
+            log.setCleanerUpperBound(highWatermark);
         }
     }
 }
