@@ -8,6 +8,10 @@ package io.sluice.controller;
  * @param numPartitions {@code num.partitions}: partitions of a topic created with -1
  * @param defaultReplicationFactor {@code default.replication.factor}: replicas when created with -1
  * @param deleteTopicEnable {@code delete.topic.enable}
+ * @param brokerSessionTimeoutMs {@code broker.session.timeout.ms}: a broker without a heartbeat this long is fenced
+ * @param leaderImbalancePerBrokerPercentage {@code leader.imbalance.per.broker.percentage}: the share of a
+ *        broker's preferred partitions led elsewhere above which the auto rebalance moves them back
  */
 public record ControllerSettings(int nodeId, int numPartitions, short defaultReplicationFactor,
-                                 boolean deleteTopicEnable) {}
+                                 boolean deleteTopicEnable, long brokerSessionTimeoutMs,
+                                 int leaderImbalancePerBrokerPercentage) {}

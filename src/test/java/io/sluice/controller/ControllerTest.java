@@ -71,7 +71,7 @@ class ControllerTest {
         SingleVoterBackend.format(dir, "cluster", 1);
         backend = new SingleVoterBackend(dir, 1);
         backend.start();
-        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable), backend,
+        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable, 9000, 10), backend,
                 TOPIC_CONFIGS, BROKER_CONFIGS);
     }
 
