@@ -1,7 +1,10 @@
 package io.sluice.server;
 
 import io.sluice.controller.Controller;
+import io.sluice.controller.ControllerSchedule;
 import io.sluice.controller.ControllerSettings;
+import io.sluice.server.config.MetadataMode;
+import java.util.Optional;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
@@ -46,10 +49,12 @@ public final class BrokerParts implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final RequestDispatcher dispatcher;
     private final GroupCoordinator groupCoordinator;
+    private final Optional<ControllerSchedule> controllerSchedule;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
                         ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
-                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator) {
+                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
+                        Optional<ControllerSchedule> controllerSchedule) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
@@ -59,6 +64,7 @@ public final class BrokerParts implements AutoCloseable {
         this.timer = timer;
         this.dispatcher = dispatcher;
         this.groupCoordinator = groupCoordinator;
+        this.controllerSchedule = controllerSchedule;
     }
 
     static BrokerParts assemble(BrokerConfig config, MeterRegistry meters, Vertx vertx) {
@@ -88,7 +94,20 @@ public final class BrokerParts implements AutoCloseable {
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
         return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher,
-                groupCoordinator);
+                groupCoordinator, controllerSchedule(config, controller));
+    }
+
+    /**
+     * A kraft controller's periodic work (broker sessions, leader rebalance). In zk mode broker liveness
+     * is ZooKeeper's, and nothing heartbeats to the controller.
+     */
+    private static Optional<ControllerSchedule> controllerSchedule(BrokerConfig config, Controller controller) {
+        if (config.metadataMode() != MetadataMode.KRAFT || !config.processRoles().contains("controller")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ControllerSchedule(controller, config.getInt("broker.session.timeout.ms"),
+                config.getBoolean("auto.leader.rebalance.enable"),
+                TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"))));
     }
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
@@ -137,12 +156,18 @@ public final class BrokerParts implements AutoCloseable {
     /**
      * Registers this broker with the active controller: through the metadata quorum when the backend
      * carries registrations (the active controller may be another node), else through the local controller.
+     * Returns the broker epoch.
      */
-    void registerSelf(List<BrokerEndpoint> endpoints) {
+    long registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        backend.announceBroker(config.nodeId(), endpoints, rack)
+        return backend.announceBroker(config.nodeId(), endpoints, rack)
                 .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
                 .join();
+    }
+
+    /** Where this broker's heartbeats go: the active controller. */
+    BrokerLifecycle.HeartbeatChannel heartbeatChannel() {
+        return controller::brokerHeartbeat;
     }
 
     public MetadataBackend backend() {
@@ -180,6 +205,7 @@ public final class BrokerParts implements AutoCloseable {
 
     @Override
     public void close() {
+        controllerSchedule.ifPresent(ControllerSchedule::close);
         requestHandlers.shutdown();
         try {
             if (!requestHandlers.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -276,7 +276,8 @@ public final class RaftBackend implements MetadataBackend {
 
     @Override
     public Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
-        MetadataRecord record = MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false);
+        // Fenced until its first heartbeats show the controller it has caught up (KIP-631).
+        MetadataRecord record = MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), true);
         CompletableFuture<Long> result = new CompletableFuture<>();
         driver.execute(() -> {
             announcement = new Announcement(record, result);
