@@ -34,6 +34,7 @@ import io.sluice.protocol.handler.CreateTopicsHandler;
 import io.sluice.protocol.handler.DeleteTopicsHandler;
 import io.sluice.protocol.handler.DescribeClusterHandler;
 import io.sluice.protocol.handler.DescribeTopicPartitionsHandler;
+import io.sluice.protocol.handler.ElectLeadersHandler;
 import io.sluice.protocol.handler.FetchHandler;
 import io.sluice.protocol.handler.FetchSessions;
 import io.sluice.protocol.handler.IncrementalAlterConfigsHandler;
@@ -64,6 +65,7 @@ final class BrokerApis {
                 .register(new CreatePartitionsHandler(controller))
                 .register(new IncrementalAlterConfigsHandler(controller))
                 .register(new AlterConfigsHandler(controller))
+                .register(new ElectLeadersHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
                 .register(new InitProducerIdHandler(new ProducerIdManager(
