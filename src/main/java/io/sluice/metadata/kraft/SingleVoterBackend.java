@@ -81,14 +81,16 @@ public final class SingleVoterBackend implements MetadataBackend {
         meta.requireSame(new MetaProperties(expectedClusterId.orElse(meta.clusterId()), nodeId), metadataLogDir);
         runOnMetadataThread(() -> {
             MetadataImage empty = MetadataImage.empty(meta.clusterId()).withControllerId(nodeId);
-            MetadataDelta delta = new MetadataDelta(empty);
+            // Batch by batch, each at its own offset, as it was applied when written (broker epochs are offsets).
+            MetadataImage[] replaying = {empty};
             try {
                 log = MetadataLogFile.open(metadataLogDir.resolve(LOG_DIR_NAME),
-                        batch -> batch.getRecordsList().forEach(delta::replay));
+                        batch -> replaying[0] = MetadataDelta.replay(replaying[0], batch.getRecordsList(),
+                                batch.getBaseOffset() + batch.getRecordsCount() - 1));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot open the metadata log in " + metadataLogDir, e);
             }
-            MetadataImage replayed = delta.apply(log.nextOffset() - 1);
+            MetadataImage replayed = replaying[0];
             if (publisher == null) {
                 publisher = new MetadataPublisher(empty);
             }
