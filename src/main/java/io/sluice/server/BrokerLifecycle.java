@@ -98,11 +98,8 @@ final class BrokerLifecycle implements AutoCloseable {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        try {
-            answer.whenCompleteAsync(this::onAnswer, thread);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed
-        }
+        // Back onto this thread; once closed, the answer is dropped (the executor refuses it).
+        answer.whenCompleteAsync(this::onAnswer, thread);
     }
 
     private void onAnswer(BrokerHeartbeatResponseData response, Throwable error) {
