@@ -32,7 +32,7 @@ public class ReadyCheck implements HealthCheck {
         }
         MetadataImage image = broker.get().parts().backend().image();
         int nodeId = broker.get().nodeId();
-        if (!broker.get().hasBrokerRole()) {
+        if (!broker.get().isBroker()) {
             return controllerReadiness(check, image);
         }
         BrokerImage self = image.brokers().get(nodeId);

@@ -70,7 +70,7 @@ public final class Broker implements AutoCloseable {
             listeners.add(kafkaListener);
             boundPorts.put(listener.name(), port);
         }
-        if (hasBrokerRole()) {
+        if (isBroker()) {
             long epoch = parts.registerSelf(advertisedEndpoints());
             if (config.metadataMode() == MetadataMode.KRAFT) {
                 startHeartbeats(epoch);
@@ -79,14 +79,6 @@ public final class Broker implements AutoCloseable {
         started = true;
         LOG.infof("Sluice node %d started in %d ms (cluster %s)", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), parts.backend().image().clusterId());
-    }
-
-    /**
-     * Whether this node serves as a broker. A controller-only node (process.roles=controller) runs the
-     * metadata quorum and the controller, and never registers: no replica may be placed on it.
-     */
-    public boolean hasBrokerRole() {
-        return config.metadataMode() != MetadataMode.KRAFT || config.processRoles().contains("broker");
     }
 
     /**
@@ -153,6 +145,14 @@ public final class Broker implements AutoCloseable {
                     config.securityProtocolFor(advertised.name()).name));
         }
         return endpoints;
+    }
+
+    /**
+     * Whether this node serves clients: a kraft node with the broker role, or any ZooKeeper-mode node.
+     * A controller-only node never registers as a broker, so nothing is ever placed on it.
+     */
+    public boolean isBroker() {
+        return config.processRoles().isEmpty() || config.processRoles().contains("broker");
     }
 
     public int nodeId() {

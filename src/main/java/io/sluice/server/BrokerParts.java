@@ -5,6 +5,10 @@ import io.sluice.controller.ControllerSchedule;
 import io.sluice.controller.ControllerSettings;
 import io.sluice.server.config.MetadataMode;
 import java.util.Optional;
+import io.sluice.controller.ControllerRequestRouter;
+import io.sluice.metadata.ControllerChannel;
+import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
@@ -44,6 +48,7 @@ public final class BrokerParts implements AutoCloseable {
     private final LogManager logs;
     private final MetadataBackend backend;
     private final Controller controller;
+    private final ControllerChannel controllerChannel;
     private final ReplicaManager replicas;
     private final ExecutorService requestHandlers;
     private final ScheduledExecutorService timer;
@@ -52,13 +57,14 @@ public final class BrokerParts implements AutoCloseable {
     private final Optional<ControllerSchedule> controllerSchedule;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
-                        ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
+                        ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
                         RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
                         Optional<ControllerSchedule> controllerSchedule) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
         this.controller = controller;
+        this.controllerChannel = controllerChannel;
         this.replicas = replicas;
         this.requestHandlers = requestHandlers;
         this.timer = timer;
@@ -77,6 +83,7 @@ public final class BrokerParts implements AutoCloseable {
                 .orElseGet(() -> LogConfig.fromMap(TopicConfigs.effective(Map.of(), dynamic.current()))));
         Controller controller = new Controller(controllerSettings(config), backend,
                 TopicConfigs::validate, ConfigDescriber::validateBrokerDynamic);
+        ControllerChannel controllerChannel = new ControllerChannel(backend, new ControllerRequestRouter(controller, backend));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
@@ -84,16 +91,16 @@ public final class BrokerParts implements AutoCloseable {
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
-        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controller, replicas, timer);
+        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer);
         backend.addListener(groupCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
-        HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers,
+        HandlerRegistry registry = BrokerApis.registry(config, backend, controllerChannel, replicas, requestHandlers,
                 groupCoordinator);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher,
+        return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer, dispatcher,
                 groupCoordinator, controllerSchedule(config, controller));
     }
 
@@ -111,7 +118,8 @@ public final class BrokerParts implements AutoCloseable {
     }
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
-    private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend, Controller controller,
+    private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend,
+                                                     ControllerChannel controller,
                                                      ReplicaManager replicas, ScheduledExecutorService timer) {
         InternalTopic offsetsTopic = new InternalTopic(GroupCoordinator.OFFSETS_TOPIC,
                 config.getInt("offsets.topic.num.partitions"), (short) config.getInt("offsets.topic.replication.factor"),
@@ -167,7 +175,13 @@ public final class BrokerParts implements AutoCloseable {
 
     /** Where this broker's heartbeats go: the active controller. */
     BrokerLifecycle.HeartbeatChannel heartbeatChannel() {
-        return controller::brokerHeartbeat;
+        return request -> controllerChannel.send(ApiKeys.BROKER_HEARTBEAT, request)
+                .thenApply(response -> (BrokerHeartbeatResponseData) response);
+    }
+
+    /** The way to the active controller, wherever it runs (heartbeats, AlterPartition, forwarded admin requests). */
+    public ControllerChannel controllerChannel() {
+        return controllerChannel;
     }
 
     public MetadataBackend backend() {

@@ -55,7 +55,7 @@ class ControllerOnlyNodeTest {
             assertUp(brokerNode);
 
             Broker controller = controllerNode.broker().orElseThrow();
-            assertFalse(controller.hasBrokerRole());
+            assertFalse(controller.isBroker());
             assertEquals(List.of(2), List.copyOf(controller.parts().backend().image().brokers().keySet()));
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
