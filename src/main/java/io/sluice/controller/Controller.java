@@ -1,6 +1,5 @@
 package io.sluice.controller;
 
-import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataRecords;
@@ -13,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -27,6 +25,8 @@ import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -69,6 +69,7 @@ public final class Controller implements AutoCloseable {
     private final ConfigChanger configChanger;
     private final BrokerHeartbeats heartbeats;
     private final BrokerLiveness liveness;
+    private final BrokerRegistrations registrations;
     private final IsrChanger isrChanger;
     private final LeaderElector leaderElector;
     private final int leaderImbalancePerBrokerPercentage;
@@ -85,6 +86,7 @@ public final class Controller implements AutoCloseable {
         this.configChanger = new ConfigChanger(settings.nodeId(), topicConfigValidator, brokerConfigValidator);
         this.heartbeats = new BrokerHeartbeats(settings.brokerSessionTimeoutMs());
         this.liveness = new BrokerLiveness(heartbeats);
+        this.registrations = new BrokerRegistrations(heartbeats);
         this.isrChanger = new IsrChanger(heartbeats);
         this.leaderElector = new LeaderElector(heartbeats);
         this.leaderImbalancePerBrokerPercentage = settings.leaderImbalancePerBrokerPercentage();
@@ -165,10 +167,27 @@ public final class Controller implements AutoCloseable {
         });
     }
 
-    /** Registers (or re-registers) a live broker; completes with its broker epoch (the record's offset). */
-    public CompletableFuture<Long> registerBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
-        return serially(() -> write(List.of(
-                MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false))));
+    /**
+     * BrokerRegistration: registers (or re-registers) a broker, fenced until its heartbeats show it caught
+     * up; answers its broker epoch, the offset of the registration record.
+     */
+    public CompletableFuture<BrokerRegistrationResponseData> registerBroker(BrokerRegistrationRequestData request) {
+        CompletableFuture<BrokerRegistrationResponseData> answer = serially(() -> {
+            BrokerRegistrations.Decision decision;
+            try {
+                decision = registrations.register(backend.image(), request, nowMs());
+            } catch (ApiException refused) {
+                return CompletableFuture.completedFuture(new BrokerRegistrationResponseData()
+                        .setErrorCode(Errors.forException(refused).code()));
+            }
+            if (decision instanceof BrokerRegistrations.Decision.AlreadyRegistered done) {
+                return CompletableFuture.completedFuture(new BrokerRegistrationResponseData().setBrokerEpoch(done.epoch()));
+            }
+            MetadataRecord record = ((BrokerRegistrations.Decision.Register) decision).record();
+            return write(List.of(record)).thenApply(epoch -> new BrokerRegistrationResponseData().setBrokerEpoch(epoch));
+        });
+        return answeringNotController(answer,
+                () -> new BrokerRegistrationResponseData().setErrorCode(Errors.NOT_CONTROLLER.code()));
     }
 
     /** Removes a broker from the cluster metadata (controlled shutdown, decommissioning). */

@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -37,6 +38,7 @@ public final class ControllerRequestRouter implements ControllerRequestHandler {
             case ALTER_CONFIGS -> controller.alterConfigs((AlterConfigsRequestData) request);
             case ALLOCATE_PRODUCER_IDS -> controller.allocateProducerIds((AllocateProducerIdsRequestData) request);
             case DESCRIBE_QUORUM -> backend.describeQuorum();
+            case BROKER_REGISTRATION -> controller.registerBroker((BrokerRegistrationRequestData) request);
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat((BrokerHeartbeatRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
             case ELECT_LEADERS -> controller.electLeaders((ElectLeadersRequestData) request);

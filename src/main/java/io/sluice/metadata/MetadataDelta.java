@@ -83,8 +83,7 @@ public final class MetadataDelta {
         Map<Uuid, TopicImage> byId = new HashMap<>();
         topics.values().forEach(t -> byId.put(t.id(), t));
         for (int id : registeredAtThisOffset) {
-            BrokerImage b = brokers.get(id);
-            brokers.put(id, new BrokerImage(id, b.endpoints(), b.rack(), b.fenced(), offset));
+            brokers.put(id, brokers.get(id).withEpoch(offset));
         }
         return new MetadataImage(base.clusterId(), base.controllerId(), offset, topics, byId, brokers,
                 clusterBrokerConfigs, brokerConfigsById, nextProducerId);
@@ -182,7 +181,8 @@ public final class MetadataDelta {
                 .map(MetadataDelta::endpoint)
                 .toList();
         brokers.put(r.getBrokerId(), new BrokerImage(r.getBrokerId(), endpoints,
-                r.hasRack() ? r.getRack() : null, r.getFenced(), r.hasBrokerEpoch() ? r.getBrokerEpoch() : -1));
+                r.hasRack() ? r.getRack() : null, r.getFenced(), r.hasBrokerEpoch() ? r.getBrokerEpoch() : -1,
+                ProtoIds.fromProto(r.getIncarnationId())));
         if (r.hasBrokerEpoch()) {
             registeredAtThisOffset.remove(r.getBrokerId());
         } else {

@@ -67,7 +67,7 @@ public final class MetadataRecords {
     /** A registration that keeps a known broker epoch (snapshots: the epoch is not the snapshot's offset). */
     public static MetadataRecord registerBroker(BrokerImage broker) {
         RegisterBrokerRecord.Builder registration = registration(broker.id(), broker.endpoints(), broker.rack(),
-                Uuid.ZERO_UUID, broker.fenced());
+                broker.incarnationId(), broker.fenced());
         if (broker.epoch() >= 0) {
             registration.setBrokerEpoch(broker.epoch());
         }

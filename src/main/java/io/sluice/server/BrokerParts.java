@@ -33,6 +33,7 @@ import io.sluice.server.config.TopicConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +44,7 @@ import org.jboss.logging.Logger;
 /** The broker's long-lived parts, created in dependency order and closed in reverse. */
 public final class BrokerParts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerParts.class);
+    private static final long REGISTRATION_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
     private final LogManager logs;
@@ -162,15 +164,27 @@ public final class BrokerParts implements AutoCloseable {
     }
 
     /**
-     * Registers this broker with the active controller: through the metadata quorum when the backend
-     * carries registrations (the active controller may be another node), else through the local controller.
-     * Returns the broker epoch.
+     * Registers this broker and returns its broker epoch: through ZooKeeper in zk mode (the backend carries
+     * registrations there), else with the active controller, wherever it runs, over the controller channel.
      */
     long registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        return backend.announceBroker(config.nodeId(), endpoints, rack)
-                .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
-                .join();
+        CompletableFuture<Long> epoch = backend.announceBroker(config.nodeId(), endpoints, rack)
+                .orElseGet(() -> BrokerRegistration.register(controllerChannel, config.nodeId(),
+                        backend.image().clusterId(), endpoints, rack));
+        try {
+            return epoch.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            epoch.cancel(false);
+            throw new IllegalStateException("Broker " + config.nodeId() + " could not register with the controller within "
+                    + REGISTRATION_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            epoch.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        }
     }
 
     /** Where this broker's heartbeats go: the active controller. */

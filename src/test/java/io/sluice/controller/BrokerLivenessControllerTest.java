@@ -18,6 +18,8 @@ import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
@@ -51,7 +53,7 @@ class BrokerLivenessControllerTest {
         controller = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10), backend,
                 ControllerTest.TOPIC_CONFIGS, ControllerTest.BROKER_CONFIGS);
         for (int id = 1; id <= 3; id++) {
-            epochs.put(id, await(controller.registerBroker(id, List.of(), null)));
+            epochs.put(id, BrokersForTests.registerUnfenced(controller, backend, id, List.of(), null));
         }
         CreatableTopic topic = new CreatableTopic().setName("t").setNumPartitions(-1).setReplicationFactor((short) -1);
         topic.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(1, 2, 3)));
@@ -94,6 +96,39 @@ class BrokerLivenessControllerTest {
             heartbeat(3, false);
             await(controller.checkBrokerSessions());
         }
+    }
+
+    @Test
+    void aRegistrationIsFencedUntilItsBrokerHeartbeatsCaughtUp() throws Exception {
+        BrokerRegistrationRequestData request = BrokersForTests.registration(backend, 5, List.of(), "r");
+        BrokerRegistrationResponseData registered = await(controller.registerBroker(request));
+        assertEquals(Errors.NONE.code(), registered.errorCode());
+        assertTrue(broker(5).fenced());
+        assertEquals(registered.brokerEpoch(), broker(5).epoch());
+        assertEquals(request.incarnationId(), broker(5).incarnationId());
+        // A retry of the same registration (its answer was lost) gets the same epoch, and writes nothing.
+        long offset = backend.image().offset();
+        assertEquals(registered.brokerEpoch(), await(controller.registerBroker(request)).brokerEpoch());
+        assertEquals(offset, backend.image().offset());
+        epochs.put(5, registered.brokerEpoch());
+        assertFalse(heartbeat(5, false).isFenced());
+        assertFalse(broker(5).fenced());
+    }
+
+    @Test
+    void registrationsFromAnotherClusterOrOfABrokerIdInUseAreRefused() throws Exception {
+        BrokerRegistrationRequestData foreign = BrokersForTests.registration(backend, 5, List.of(), null)
+                .setClusterId("another-cluster");
+        assertEquals(Errors.INCONSISTENT_CLUSTER_ID.code(), await(controller.registerBroker(foreign)).errorCode());
+        // Broker 2 is alive (its session runs): a second process with id 2 must wait until it ends.
+        heartbeat(2, false);
+        BrokerRegistrationRequestData twin = BrokersForTests.registration(backend, 2, List.of(), null);
+        assertEquals(Errors.DUPLICATE_BROKER_REGISTRATION.code(), await(controller.registerBroker(twin)).errorCode());
+        // Once broker 2 is in controlled shutdown, its successor may register at once.
+        heartbeat(2, true);
+        BrokerRegistrationResponseData successor = await(controller.registerBroker(twin));
+        assertEquals(Errors.NONE.code(), successor.errorCode());
+        assertTrue(successor.brokerEpoch() > epochs.get(2));
     }
 
     @Test

@@ -63,8 +63,8 @@ class ControllerTest {
     @BeforeEach
     void start() throws Exception {
         startController(true);
-        await(controller.registerBroker(1, List.of(new BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")),
-                null));
+        BrokersForTests.registerUnfenced(controller, backend, 1,
+                List.of(new BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")), null);
     }
 
     private void startController(boolean deleteTopicEnable) {
@@ -180,7 +180,7 @@ class ControllerTest {
 
     @Test
     void manualAssignmentsAreHonouredAndValidated() throws Exception {
-        await(controller.registerBroker(2, List.of(), null));
+        BrokersForTests.registerUnfenced(controller, backend, 2, List.of(), null);
         CreatableTopic manual = topic("m", -1, -1);
         manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(2, 1)));
         manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(1).setBrokerIds(List.of(1, 2)));
@@ -406,10 +406,11 @@ class ControllerTest {
 
     @Test
     void brokerRegistrationAndUnregistration() throws Exception {
-        long epoch = await(controller.registerBroker(2, List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")),
-                "rack-a"));
+        long epoch = BrokersForTests.registerUnfenced(controller, backend, 2,
+                List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")), "rack-a");
         MetadataImage image = backend.image();
-        assertEquals(epoch, image.offset());
+        assertEquals(epoch, image.brokers().get(2).epoch());
+        assertEquals(List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")), image.brokers().get(2).endpoints());
         assertEquals(1, image.controllerId());
         assertEquals("rack-a", image.brokers().get(2).rack());
         assertFalse(image.brokers().get(2).fenced());

@@ -23,7 +23,7 @@ final class ImageRecords {
     static List<MetadataRecord> of(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         for (BrokerImage b : image.brokers().values()) {
-            // The incarnation id is not part of the image; a snapshot does not need it. The epoch is.
+            // With its epoch and incarnation: the snapshot's offset is not where the broker registered.
             records.add(MetadataRecords.registerBroker(b));
         }
         for (Map.Entry<String, String> c : image.brokerConfigs().entrySet()) {
