@@ -3,6 +3,7 @@ package io.sluice.server;
 import io.sluice.controller.Controller;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.network.KafkaListener;
 import io.sluice.network.ListenerSettings;
@@ -12,6 +13,7 @@ import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ListenerConfig;
 import io.sluice.server.config.MetadataMode;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,14 +85,22 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Heartbeats to the active controller from the registration on, and waits, as Kafka's broker does, for
-     * the controller to unfence this broker (it has caught up with the metadata) before serving as started.
+     * the controller to unfence this broker (it has caught up with the metadata) before serving as started;
+     * until this node's own metadata shows it, so a started broker is a ready one.
      */
     private void startHeartbeats(long brokerEpoch) {
+        CompletableFuture<Void> unfenced = new CompletableFuture<>();
+        parts.backend().addListener((previous, next) -> {
+            BrokerImage self = next.brokers().get(config.nodeId());
+            if (self != null && self.epoch() == brokerEpoch && !self.fenced()) {
+                unfenced.complete(null);
+            }
+        });
         lifecycle = new BrokerLifecycle(config.nodeId(), brokerEpoch, () -> parts.backend().image().offset(),
                 parts.heartbeatChannel(), config.getInt("broker.heartbeat.interval.ms"));
         lifecycle.start();
         try {
-            lifecycle.unfenced().get(UNFENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            unfenced.get(UNFENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Broker " + config.nodeId() + " was not unfenced by the controller within "
                     + UNFENCE_TIMEOUT_SECONDS + " s", e);

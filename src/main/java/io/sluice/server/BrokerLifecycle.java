@@ -38,7 +38,8 @@ final class BrokerLifecycle implements AutoCloseable {
     private final HeartbeatChannel channel;
     private final long intervalMs;
     private final ScheduledExecutorService thread;
-    private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
+    /** As the controller's last answer said; its changes are logged. */
+    private boolean unfenced;
     private final CompletableFuture<Void> shutdownAllowed = new CompletableFuture<>();
 
     // Confined to the lifecycle thread.
@@ -63,11 +64,6 @@ final class BrokerLifecycle implements AutoCloseable {
     /** Sends the first heartbeat now. */
     void start() {
         thread.execute(this::heartbeat);
-    }
-
-    /** Completes once the controller answered that this broker is unfenced. */
-    CompletableFuture<Void> unfenced() {
-        return unfenced;
     }
 
     /**
@@ -110,8 +106,10 @@ final class BrokerLifecycle implements AutoCloseable {
             heartbeatSoon(EAGER_MS);
             return;
         }
-        if (!response.isFenced() && unfenced.complete(null)) {
-            LOG.infof("Broker %d is unfenced", brokerId);
+        boolean nowUnfenced = !response.isFenced();
+        if (nowUnfenced != unfenced) {
+            unfenced = nowUnfenced;
+            LOG.infof("Broker %d is %s", brokerId, unfenced ? "unfenced" : "fenced");
         }
         if (response.shouldShutDown() && wantShutDown) {
             LOG.infof("Broker %d: the controller allows the shutdown", brokerId);
@@ -138,6 +136,5 @@ final class BrokerLifecycle implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
-        unfenced.completeExceptionally(new IllegalStateException("Broker " + brokerId + " is shutting down"));
     }
 }
