@@ -21,6 +21,7 @@ final class BrokerHeartbeats {
     private static final class Session {
         final long epoch;
         long lastContactMs;
+        boolean heard;
         boolean shuttingDown;
 
         Session(long epoch, long lastContactMs) {
@@ -46,7 +47,20 @@ final class BrokerHeartbeats {
 
     /** A heartbeat from the broker's registration of this epoch. */
     void touch(int brokerId, long epoch, long nowMs) {
-        session(brokerId, epoch, nowMs).lastContactMs = nowMs;
+        Session s = session(brokerId, epoch, nowMs);
+        s.lastContactMs = nowMs;
+        s.heard = true;
+    }
+
+    /**
+     * Whether this controller heard the broker's registration of this epoch heartbeat within its session,
+     * and it is not shutting down: evidence that the process is alive. A session this controller only
+     * granted (on activation, or at registration) is no such evidence: all nodes may have restarted.
+     */
+    boolean heardAlive(int brokerId, long epoch, long nowMs) {
+        Session s = sessions.get(brokerId);
+        return s != null && s.epoch == epoch && s.heard && !s.shuttingDown
+                && nowMs - s.lastContactMs <= sessionTimeoutMs;
     }
 
     void beginShutdown(int brokerId, long epoch, long nowMs) {

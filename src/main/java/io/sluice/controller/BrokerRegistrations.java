@@ -40,9 +40,9 @@ final class BrokerRegistrations {
         if (existing != null && existing.incarnationId().equals(request.incarnationId())) {
             return new Decision.AlreadyRegistered(existing.epoch()); // a retry of the registration that won
         }
-        // Another process with this id still holds the session: two brokers must never share an id.
-        if (existing != null && !existing.fenced() && !heartbeats.isShuttingDown(existing.id())
-                && !heartbeats.expired(existing.id(), existing.epoch(), nowMs)) {
+        // Another process with this id is alive (it heartbeats within its session): two brokers must never
+        // share an id. A broker that crashed and restarted waits until its old session ends.
+        if (existing != null && !existing.fenced() && heartbeats.heardAlive(existing.id(), existing.epoch(), nowMs)) {
             throw new DuplicateBrokerRegistrationException("Another broker is registered with id "
                     + request.brokerId() + " and its session has not expired yet");
         }

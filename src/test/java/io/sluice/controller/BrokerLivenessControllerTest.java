@@ -124,6 +124,12 @@ class BrokerLivenessControllerTest {
         heartbeat(2, false);
         BrokerRegistrationRequestData twin = BrokersForTests.registration(backend, 2, List.of(), null);
         assertEquals(Errors.DUPLICATE_BROKER_REGISTRATION.code(), await(controller.registerBroker(twin)).errorCode());
+        // A new active controller has heard nobody yet (every node may have restarted): it accepts.
+        try (Controller fresh = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10), backend,
+                ControllerTest.TOPIC_CONFIGS, ControllerTest.BROKER_CONFIGS)) {
+            BrokerRegistrationRequestData restarted = BrokersForTests.registration(backend, 3, List.of(), null);
+            assertEquals(Errors.NONE.code(), await(fresh.registerBroker(restarted)).errorCode());
+        }
         // Once broker 2 is in controlled shutdown, its successor may register at once.
         heartbeat(2, true);
         BrokerRegistrationResponseData successor = await(controller.registerBroker(twin));
