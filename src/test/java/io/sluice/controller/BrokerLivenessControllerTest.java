@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.PartitionImage;
-import io.sluice.metadata.kraft.SingleVoterBackend;
+import io.sluice.metadata.kraft.MetaProperties;
+import io.sluice.metadata.kraft.RaftBackend;
+import io.sluice.testing.SingleNodeQuorum;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -40,15 +43,16 @@ class BrokerLivenessControllerTest {
 
     @TempDir
     Path dir;
-    private SingleVoterBackend backend;
+    private final Vertx vertx = Vertx.vertx();
+    private RaftBackend backend;
     private Controller controller;
     private final Map<Integer, Long> epochs = new HashMap<>();
     private Uuid topicId;
 
     @BeforeEach
     void start() throws Exception {
-        SingleVoterBackend.format(dir, "cluster", 1);
-        backend = new SingleVoterBackend(dir, 1);
+        MetaProperties.format(dir, "cluster", 1);
+        backend = SingleNodeQuorum.backend(dir, 1, java.util.Optional.empty(), vertx);
         backend.start();
         controller = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10), backend,
                 ControllerTest.TOPIC_CONFIGS, ControllerTest.BROKER_CONFIGS);
@@ -71,6 +75,7 @@ class BrokerLivenessControllerTest {
     void stop() {
         controller.close();
         backend.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     private BrokerHeartbeatResponseData heartbeat(int id, boolean wantShutDown) throws Exception {
