@@ -1,12 +1,12 @@
 package io.sluice.server;
 
 import io.sluice.controller.Controller;
+import io.sluice.controller.ControllerRequestRouter;
 import io.sluice.controller.ControllerSchedule;
 import io.sluice.controller.ControllerSettings;
+import io.sluice.metadata.ControllerChannel;
 import io.sluice.server.config.MetadataMode;
 import java.util.Optional;
-import io.sluice.controller.ControllerRequestRouter;
-import io.sluice.metadata.ControllerChannel;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import io.sluice.coordinator.InternalTopic;
@@ -59,8 +59,8 @@ public final class BrokerParts implements AutoCloseable {
     private final Optional<ControllerSchedule> controllerSchedule;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
-                        ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
-                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
+                        ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers,
+                        ScheduledExecutorService timer, RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
                         Optional<ControllerSchedule> controllerSchedule) {
         this.config = config;
         this.logs = logs;
@@ -103,8 +103,8 @@ public final class BrokerParts implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer, dispatcher,
-                groupCoordinator, controllerSchedule(config, controller));
+        return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
+                dispatcher, groupCoordinator, controllerSchedule(config, controller));
     }
 
     /**
