@@ -33,6 +33,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,8 @@ class BrokerLivenessClusterTest {
 
     /**
      * Broker 4 back in the ISR of partition 0 through AlterPartition from its leader, as the leader's
-     * replication does once the follower has caught up.
+     * replication does once the follower has caught up. Sent through broker 4's controller channel: a
+     * broker-only node, so the request is forwarded to the active controller like a leader's would be.
      */
     private void rejoinIsr() throws Exception {
         Broker active = brokers.values().stream().filter(b -> b.parts().backend().isActiveController()).findFirst()
@@ -186,8 +188,13 @@ class BrokerLivenessClusterTest {
         }
         request.topics().add(new AlterPartitionRequestData.TopicData().setTopicId(topic.id()).setPartitions(
                 new ArrayList<>(List.of(data))));
-        AlterPartitionResponseData response = active.parts().controller().alterPartition(request).get();
-        assertEquals(Errors.NONE.code(), response.topics().get(0).partitions().get(0).errorCode(), response.toString());
+        AlterPartitionResponseData response = (AlterPartitionResponseData) brokers.get(4).parts().controllerChannel()
+                .send(ApiKeys.ALTER_PARTITION, request).get();
+        assertEquals(Errors.NONE.code(), response.errorCode(), response.toString());
+        AlterPartitionResponseData.PartitionData result = response.topics().get(0).partitions().get(0);
+        assertEquals(Errors.NONE.code(), result.errorCode(), response.toString());
+        assertEquals(List.of(1, 2, 4), result.isr());
+        assertEquals(p0.partitionEpoch() + 1, result.partitionEpoch());
     }
 
     private void startCluster(Map<String, String> extra) throws Exception {
