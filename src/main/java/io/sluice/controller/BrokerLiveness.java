@@ -21,9 +21,11 @@ final class BrokerLiveness {
     private static final Logger LOG = Logger.getLogger(BrokerLiveness.class);
 
     private final BrokerHeartbeats heartbeats;
+    private final UncleanLeaderElection unclean;
 
-    BrokerLiveness(BrokerHeartbeats heartbeats) {
+    BrokerLiveness(BrokerHeartbeats heartbeats, UncleanLeaderElection unclean) {
         this.heartbeats = heartbeats;
+        this.unclean = unclean;
     }
 
     ControllerResult<BrokerHeartbeatResponseData> heartbeat(MetadataImage image, BrokerHeartbeatRequestData request,
@@ -46,7 +48,8 @@ final class BrokerLiveness {
                 LOG.infof("Broker %d is shutting down: moving its leadership away", id);
             }
             heartbeats.beginShutdown(id, broker.epoch(), nowMs);
-            records = PartitionLeadership.moveAway(image, id, PartitionLeadership.eligible(image, heartbeats), false);
+            records = PartitionLeadership.moveAway(image, id, PartitionLeadership.eligible(image, heartbeats), false,
+                    unclean);
             response.setShouldShutDown(true);
         } else if (request.wantFence()) {
             records = broker.fenced() ? List.of() : fence(image, id);
@@ -55,7 +58,8 @@ final class BrokerLiveness {
             LOG.infof("Broker %d caught up with its registration at offset %d: unfencing it", id, broker.epoch());
             records = new ArrayList<>();
             records.add(MetadataRecords.brokerFenceChange(id, false));
-            records.addAll(PartitionLeadership.electLeaderless(image, id));
+            records.addAll(PartitionLeadership.electLeaderless(image, id, PartitionLeadership.eligible(image, heartbeats),
+                    unclean));
             response.setIsFenced(false);
         } else {
             records = List.of();
@@ -80,7 +84,7 @@ final class BrokerLiveness {
         IntPredicate eligible = PartitionLeadership.eligible(image, heartbeats);
         for (BrokerImage broker : image.brokers().values()) {
             if (broker.fenced()) {
-                List<MetadataRecord> moves = PartitionLeadership.moveAway(image, broker.id(), eligible, true);
+                List<MetadataRecord> moves = PartitionLeadership.moveAway(image, broker.id(), eligible, true, unclean);
                 if (!moves.isEmpty()) {
                     return moves;
                 }
@@ -93,7 +97,7 @@ final class BrokerLiveness {
         List<MetadataRecord> records = new ArrayList<>();
         records.add(MetadataRecords.brokerFenceChange(brokerId, true));
         records.addAll(PartitionLeadership.moveAway(image, brokerId, PartitionLeadership.eligible(image, heartbeats),
-                true));
+                true, unclean));
         return records;
     }
 }

@@ -85,7 +85,7 @@ public final class Controller implements AutoCloseable {
         this.partitionCreator = new PartitionCreator(placer);
         this.configChanger = new ConfigChanger(settings.nodeId(), topicConfigValidator, brokerConfigValidator);
         this.heartbeats = new BrokerHeartbeats(settings.brokerSessionTimeoutMs());
-        this.liveness = new BrokerLiveness(heartbeats);
+        this.liveness = new BrokerLiveness(heartbeats, new UncleanLeaderElection(settings.uncleanLeaderElectionEnable()));
         this.registrations = new BrokerRegistrations(heartbeats);
         this.isrChanger = new IsrChanger(heartbeats);
         this.leaderElector = new LeaderElector(heartbeats);

@@ -15,8 +15,8 @@ import java.util.function.IntPredicate;
 /**
  * Leadership and ISR changes around one broker, as partition change records: taking them away from
  * a broker that is fenced or shutting down, and giving leaderless partitions back to a broker that
- * returns. Leaders are only ever chosen from the ISR (unclean.leader.election.enable=false), in
- * replica order, among brokers that are registered, unfenced and not shutting down.
+ * returns. Leaders are chosen from the ISR, in replica order, among brokers that are registered,
+ * unfenced and not shutting down; from outside the ISR only where unclean leader election is enabled.
  */
 final class PartitionLeadership {
     private PartitionLeadership() {}
@@ -37,12 +37,13 @@ final class PartitionLeadership {
 
     /**
      * Moves leadership away from {@code brokerId} to the first eligible other ISR member and takes it
-     * out of every ISR that has other members. A partition it leads with no eligible successor becomes
-     * leaderless when {@code leaveLeaderless} (fencing: the broker is gone), and is left alone otherwise
-     * (controlled shutdown: it keeps leading until it stops, as nobody else can).
+     * out of every ISR that has other members. A partition it leads with no eligible successor is left
+     * alone in controlled shutdown ({@code fencing} false: it keeps leading until it stops, as nobody else
+     * can); when fencing, it goes to the first eligible replica outside the ISR where unclean election is
+     * allowed, which becomes the whole ISR, and is leaderless otherwise.
      */
-    static List<MetadataRecord> moveAway(MetadataImage image, int brokerId, IntPredicate eligible,
-                                         boolean leaveLeaderless) {
+    static List<MetadataRecord> moveAway(MetadataImage image, int brokerId, IntPredicate eligible, boolean fencing,
+                                         UncleanLeaderElection unclean) {
         IntPredicate others = id -> id != brokerId && eligible.test(id);
         List<MetadataRecord> records = new ArrayList<>();
         for (TopicImage topic : image.topics().values()) {
@@ -57,9 +58,14 @@ final class PartitionLeadership {
                 Integer newLeader = null;
                 if (p.leader() == brokerId) {
                     OptionalInt successor = firstEligible(p, isrWithout, others);
+                    OptionalInt outsider = fencing && successor.isEmpty() && unclean.allowed(image, topic)
+                            ? firstEligible(p, p.replicas(), others) : OptionalInt.empty();
                     if (successor.isPresent()) {
                         newLeader = successor.getAsInt();
-                    } else if (leaveLeaderless) {
+                    } else if (outsider.isPresent()) {
+                        newLeader = outsider.getAsInt();
+                        newIsr = List.of(newLeader);
+                    } else if (fencing) {
                         newLeader = -1;
                     } else {
                         continue;
@@ -74,13 +80,23 @@ final class PartitionLeadership {
         return records;
     }
 
-    /** Gives a returning broker the leadership of the leaderless partitions whose ISR it is in. */
-    static List<MetadataRecord> electLeaderless(MetadataImage image, int brokerId) {
+    /**
+     * Gives a returning broker the leadership of the leaderless partitions whose ISR it is in, and, where
+     * unclean election is allowed, of those it replicates whose ISR has no eligible member.
+     */
+    static List<MetadataRecord> electLeaderless(MetadataImage image, int brokerId, IntPredicate eligible,
+                                                UncleanLeaderElection unclean) {
         List<MetadataRecord> records = new ArrayList<>();
         for (TopicImage topic : image.topics().values()) {
             for (PartitionImage p : topic.partitions().values()) {
-                if (p.leader() == -1 && p.isr().contains(brokerId)) {
+                if (p.leader() != -1) {
+                    continue;
+                }
+                if (p.isr().contains(brokerId)) {
                     records.add(MetadataRecords.partitionChange(topic.id(), p.partition(), brokerId, null));
+                } else if (p.replicas().contains(brokerId) && firstEligible(p, p.isr(), eligible).isEmpty()
+                        && unclean.allowed(image, topic)) {
+                    records.add(MetadataRecords.partitionChange(topic.id(), p.partition(), brokerId, List.of(brokerId)));
                 }
             }
         }

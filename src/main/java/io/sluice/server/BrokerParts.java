@@ -161,7 +161,8 @@ public final class BrokerParts implements AutoCloseable {
     private static ControllerSettings controllerSettings(BrokerConfig config) {
         return new ControllerSettings(config.nodeId(), config.getInt("num.partitions"),
                 (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"),
-                config.getInt("broker.session.timeout.ms"), config.getInt("leader.imbalance.per.broker.percentage"));
+                config.getInt("broker.session.timeout.ms"), config.getInt("leader.imbalance.per.broker.percentage"),
+                config.getBoolean("unclean.leader.election.enable"));
     }
 
     /**

@@ -26,7 +26,10 @@ import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +57,7 @@ class BrokerLivenessControllerTest {
         MetaProperties.format(dir, "cluster", 1);
         backend = SingleNodeQuorum.backend(dir, 1, java.util.Optional.empty(), vertx);
         backend.start();
-        controller = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10), backend,
+        controller = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10, false), backend,
                 ControllerTest.TOPIC_CONFIGS, ControllerTest.BROKER_CONFIGS);
         for (int id = 1; id <= 3; id++) {
             epochs.put(id, BrokersForTests.registerUnfenced(controller, backend, id, List.of(), null));
@@ -130,7 +133,7 @@ class BrokerLivenessControllerTest {
         BrokerRegistrationRequestData twin = BrokersForTests.registration(backend, 2, List.of(), null);
         assertEquals(Errors.DUPLICATE_BROKER_REGISTRATION.code(), await(controller.registerBroker(twin)).errorCode());
         // A new active controller has heard nobody yet (every node may have restarted): it accepts.
-        try (Controller fresh = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10), backend,
+        try (Controller fresh = new Controller(new ControllerSettings(1, 1, (short) 3, true, SESSION_MS, 10, false), backend,
                 ControllerTest.TOPIC_CONFIGS, ControllerTest.BROKER_CONFIGS)) {
             BrokerRegistrationRequestData restarted = BrokersForTests.registration(backend, 3, List.of(), null);
             assertEquals(Errors.NONE.code(), await(fresh.registerBroker(restarted)).errorCode());
@@ -169,6 +172,26 @@ class BrokerLivenessControllerTest {
         // Nobody else can lead the single-replica partition: leaderless, keeping its last ISR.
         assertEquals(-1, partition("single", 0).leader());
         assertEquals(List.of(1), partition("single", 0).isr());
+    }
+
+    @Test
+    void withUncleanElectionEnabledForTheTopicALiveReplicaOutsideTheIsrTakesOver() throws Exception {
+        PartitionImage p0 = partition("t", 0);
+        assertEquals(Errors.NONE, partitionError(alter(1, epochs.get(1), p0.leaderEpoch(), p0.partitionEpoch(),
+                List.of(1))), "the ISR shrinks to the leader alone");
+        IncrementalAlterConfigsRequestData enable = new IncrementalAlterConfigsRequestData();
+        IncrementalAlterConfigsRequestData.AlterConfigsResource resource = new IncrementalAlterConfigsRequestData
+                .AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("t");
+        resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                .setName("unclean.leader.election.enable").setValue("true")
+                .setConfigOperation(AlterConfigOp.OpType.SET.id()));
+        enable.resources().add(resource);
+        await(controller.incrementalAlterConfigs(enable));
+
+        fenceBrokerOne();
+        assertEquals(2, partition("t", 0).leader(), "the first live replica, out of sync or not");
+        assertEquals(List.of(2), partition("t", 0).isr());
+        assertEquals(-1, partition("single", 0).leader(), "the default still holds for other topics");
     }
 
     @Test

@@ -75,7 +75,7 @@ class ControllerTest {
         MetaProperties.format(dir, "cluster", 1);
         backend = SingleNodeQuorum.backend(dir, 1, java.util.Optional.empty(), vertx);
         backend.start();
-        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable, 9000, 10), backend,
+        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable, 9000, 10, false), backend,
                 TOPIC_CONFIGS, BROKER_CONFIGS);
     }
 
