@@ -38,11 +38,10 @@ public interface MetadataBackend extends AutoCloseable {
     boolean isActiveController();
 
     /**
-     * Registers this node's broker with the active controller wherever that runs, when the backend
-     * carries registrations itself (the Raft quorum does: brokers announce themselves to the leader).
-     * The future completes with the broker epoch once the registration is in this node's image. Empty
-     * means: register through the local {@code Controller}, as a backend whose active controller is
-     * reachable from every node's writes does.
+     * Registers this node's broker when the backend carries registrations itself (ZooKeeper does: the
+     * broker's ephemeral znode is its registration and its liveness). The future completes with the broker
+     * epoch once the registration is in this node's image. Empty means: send a BrokerRegistration to the
+     * active controller over the {@link ControllerChannel}, as a kraft broker does.
      */
     default Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints,
                                                              String rack) {

@@ -43,6 +43,7 @@ import io.sluice.protocol.handler.CreateTopicsHandler;
 import io.sluice.protocol.handler.DeleteTopicsHandler;
 import io.sluice.protocol.handler.DescribeClusterHandler;
 import io.sluice.protocol.handler.DescribeTopicPartitionsHandler;
+import io.sluice.protocol.handler.ElectLeadersHandler;
 import io.sluice.protocol.handler.FetchHandler;
 import io.sluice.protocol.handler.FetchSessions;
 import io.sluice.protocol.handler.IncrementalAlterConfigsHandler;
@@ -74,6 +75,7 @@ final class BrokerApis {
                 .register(new CreatePartitionsHandler(controller))
                 .register(new IncrementalAlterConfigsHandler(controller))
                 .register(new AlterConfigsHandler(controller))
+                .register(new ElectLeadersHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
                 // Blocks from the backend where any broker may take them (zk mode), else from the controller.

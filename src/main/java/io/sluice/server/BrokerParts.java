@@ -2,8 +2,13 @@ package io.sluice.server;
 
 import io.sluice.controller.Controller;
 import io.sluice.controller.ControllerRequestRouter;
+import io.sluice.controller.ControllerSchedule;
 import io.sluice.controller.ControllerSettings;
 import io.sluice.metadata.ControllerChannel;
+import io.sluice.server.config.MetadataMode;
+import java.util.Optional;
+import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
@@ -29,6 +34,7 @@ import io.sluice.server.config.TopicConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,29 +45,35 @@ import org.jboss.logging.Logger;
 /** The broker's long-lived parts, created in dependency order and closed in reverse. */
 public final class BrokerParts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerParts.class);
+    private static final long REGISTRATION_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
     private final LogManager logs;
     private final MetadataBackend backend;
     private final Controller controller;
+    private final ControllerChannel controllerChannel;
     private final ReplicaManager replicas;
     private final ExecutorService requestHandlers;
     private final ScheduledExecutorService timer;
     private final RequestDispatcher dispatcher;
     private final GroupCoordinator groupCoordinator;
+    private final Optional<ControllerSchedule> controllerSchedule;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
-                        ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
-                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator) {
+                        ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers,
+                        ScheduledExecutorService timer, RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
+                        Optional<ControllerSchedule> controllerSchedule) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
         this.controller = controller;
+        this.controllerChannel = controllerChannel;
         this.replicas = replicas;
         this.requestHandlers = requestHandlers;
         this.timer = timer;
         this.dispatcher = dispatcher;
         this.groupCoordinator = groupCoordinator;
+        this.controllerSchedule = controllerSchedule;
     }
 
     static BrokerParts assemble(BrokerConfig config, MeterRegistry meters, Vertx vertx) {
@@ -93,8 +105,21 @@ public final class BrokerParts implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher,
-                groupCoordinator);
+        return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
+                dispatcher, groupCoordinator, controllerSchedule(config, controller));
+    }
+
+    /**
+     * A kraft controller's periodic work (broker sessions, leader rebalance). In zk mode broker liveness
+     * is ZooKeeper's, and nothing heartbeats to the controller.
+     */
+    private static Optional<ControllerSchedule> controllerSchedule(BrokerConfig config, Controller controller) {
+        if (config.metadataMode() != MetadataMode.KRAFT || !config.processRoles().contains("controller")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ControllerSchedule(controller, config.getInt("broker.session.timeout.ms"),
+                config.getBoolean("auto.leader.rebalance.enable"),
+                TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"))));
     }
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
@@ -146,19 +171,46 @@ public final class BrokerParts implements AutoCloseable {
 
     private static ControllerSettings controllerSettings(BrokerConfig config) {
         return new ControllerSettings(config.nodeId(), config.getInt("num.partitions"),
-                (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
+                (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"),
+                config.getInt("broker.session.timeout.ms"), config.getInt("leader.imbalance.per.broker.percentage"),
+                config.getBoolean("unclean.leader.election.enable"));
     }
 
     /**
-     * Registers this broker with the active controller: through the metadata quorum when the backend
-     * carries registrations (the active controller may be another node), else through the local controller.
+     * Registers this broker and returns its broker epoch: through ZooKeeper in zk mode (the backend carries
+     * registrations there), else with the active controller, wherever it runs, over the controller channel.
      */
-    void registerSelf(List<BrokerEndpoint> endpoints) {
+    long registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        long brokerEpoch = backend.announceBroker(config.nodeId(), endpoints, rack)
-                .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
-                .join();
-        replicas.brokerEpoch(brokerEpoch);
+        CompletableFuture<Long> epoch = backend.announceBroker(config.nodeId(), endpoints, rack)
+                .orElseGet(() -> BrokerRegistration.register(controllerChannel, config.nodeId(),
+                        backend.image().clusterId(), endpoints, rack));
+        try {
+            long brokerEpoch = epoch.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            replicas.brokerEpoch(brokerEpoch); // follower fetches carry it
+            return brokerEpoch;
+        } catch (java.util.concurrent.TimeoutException e) {
+            epoch.cancel(false);
+            throw new IllegalStateException("Broker " + config.nodeId() + " could not register with the controller within "
+                    + REGISTRATION_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            epoch.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Where this broker's heartbeats go: the active controller. */
+    BrokerLifecycle.HeartbeatChannel heartbeatChannel() {
+        return request -> controllerChannel.send(ApiKeys.BROKER_HEARTBEAT, request)
+                .thenApply(response -> (BrokerHeartbeatResponseData) response);
+    }
+
+    /** The way to the active controller, wherever it runs (heartbeats, AlterPartition, forwarded admin requests). */
+    public ControllerChannel controllerChannel() {
+        return controllerChannel;
     }
 
     public MetadataBackend backend() {
@@ -196,6 +248,7 @@ public final class BrokerParts implements AutoCloseable {
 
     @Override
     public void close() {
+        controllerSchedule.ifPresent(ControllerSchedule::close);
         requestHandlers.shutdown();
         try {
             if (!requestHandlers.awaitTermination(10, TimeUnit.SECONDS)) {

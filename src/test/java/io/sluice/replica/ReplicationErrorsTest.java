@@ -52,7 +52,10 @@ class ReplicationErrorsTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new ThreeNodeCluster(dir, Map.of()).start();
+        // A stopped follower must stay in the ISR until the test moves it: no controlled shutdown (which would
+        // shrink it out at once) and a session the test never outlasts (no fencing either).
+        cluster = new ThreeNodeCluster(dir, Map.of("controlled.shutdown.enable", "false",
+                "broker.session.timeout.ms", "120000", "replica.lag.time.max.ms", "120000")).start();
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "3"))))
                     .all().get();

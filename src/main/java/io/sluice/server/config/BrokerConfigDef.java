@@ -188,6 +188,10 @@ public final class BrokerConfigDef {
         d.define("auto.leader.rebalance.enable", BOOLEAN, true, HIGH, "Move leadership back to preferred replicas.");
         d.define("leader.imbalance.check.interval.seconds", LONG, 300L, Range.atLeast(1), HIGH,
                 "How often the controller checks leader balance.");
+        d.define("leader.imbalance.per.broker.percentage", INT, 10, Range.between(0, 100), HIGH,
+                "The share of a broker's preferred partitions led by others above which the rebalance moves them back.");
+        d.define("controlled.shutdown.enable", BOOLEAN, true, MEDIUM,
+                "Move the broker's leadership away through the controller before it shuts down.");
 
         // group and transaction coordinators
         d.define("offsets.topic.num.partitions", INT, 50, Range.atLeast(1), HIGH, "Partitions of __consumer_offsets.");
