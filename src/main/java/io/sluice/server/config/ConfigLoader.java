@@ -20,6 +20,8 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final String ENV_PREFIX = "KAFKA_";
     private static final String CLUSTER_ID_ENV = "KAFKA_CLUSTER_ID";
+    /** Kafka's container image formats storage with the cluster id in {@code CLUSTER_ID} (no prefix). */
+    private static final String IMAGE_CLUSTER_ID_ENV = "CLUSTER_ID";
 
     /** {@code KAFKA_*} variables that configure the JVM or the launch scripts, not the broker. */
     static final Set<String> NON_CONFIG_ENV = Set.of(
@@ -32,7 +34,9 @@ public final class ConfigLoader {
     /**
      * Reads the file (if any) with {@link Properties} semantics, then applies the environment on top.
      * When there is neither a file nor any config variable, the single-node defaults apply so that
-     * a bare start gives a working one-node cluster, as Kafka's container image does.
+     * a bare start gives a working one-node cluster, as Kafka's container image does. The image's
+     * {@code CLUSTER_ID} sets {@code cluster.id} (under {@code KAFKA_CLUSTER_ID}, which wins) without
+     * counting as configuration, so it also names the cluster of that default node.
      */
     public static Map<String, String> load(Optional<Path> propertiesFile, Map<String, String> env) {
         Map<String, String> fromEnv = fromEnvironment(env);
@@ -40,7 +44,11 @@ public final class ConfigLoader {
         if (propertiesFile.isPresent()) {
             result.putAll(readPropertiesFile(propertiesFile.get()));
         } else if (fromEnv.isEmpty()) {
-            return singleNodeDefaults();
+            result.putAll(singleNodeDefaults());
+        }
+        String imageClusterId = env.get(IMAGE_CLUSTER_ID_ENV);
+        if (imageClusterId != null && !imageClusterId.isBlank()) {
+            result.put("cluster.id", imageClusterId);
         }
         result.putAll(fromEnv);
         return result;

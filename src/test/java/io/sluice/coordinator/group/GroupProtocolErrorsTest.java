@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.RawKafkaClient;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.sluice.coordinator.group;
 import static io.sluice.coordinator.group.ConsumerGroupEndToEndTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sluice.testing.RawKafkaClient;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
 import java.util.List;
