@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,17 +18,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * A kraft cluster in isolated mode as separate JVMs: controllers (node ids 1..c, {@code process.roles=controller})
  * and brokers (node ids c+1..c+b, {@code process.roles=broker}), laid out as in Kafka's container image
  * documentation ("Multiple nodes") and {@code deploy/kraft/compose.yaml}, with local ports in place of
- * container names. Every node is configured only through environment variables ({@code KAFKA_*},
- * {@code CLUSTER_ID}, {@code QUARKUS_MANAGEMENT_PORT}); settings given to the builder by their Kafka
- * names become {@code KAFKA_*} variables on every node.
- *
- * <p>Nodes run {@link ClusterNodeMain} from the test classpath, or, with
- * {@code -Dsluice.cluster.jar=target/quarkus-app/quarkus-run.jar}, the packaged application's
- * {@code serve} command. Data stays in the work dir, so a node restarts on its own data.
+ * container names. Settings given by their Kafka names apply to every node. By default the nodes are
+ * Sluice configured only through environment variables ({@link SluiceEnvLauncher}); another
+ * {@link NodeLauncher} runs the same layout with another broker (Apache Kafka, for comparisons).
+ * Data stays in the work dir, so a node restarts on its own data.
  */
 public final class ClusterProcesses implements AutoCloseable {
-    /** Logged by every node once its listeners are bound and it has caught up with the metadata quorum. */
-    private static final String STARTED = "Sluice node %d started";
     public static final String CLUSTER_ID = "5L6g3nShT-eMCtK--X86sw";
 
     public enum Role { CONTROLLER, BROKER }
@@ -45,16 +38,24 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    private final NodeLauncher launcher;
     private final List<Node> controllers;
     private final List<Node> brokers;
 
-    private ClusterProcesses(List<Node> controllers, List<Node> brokers) {
+    private ClusterProcesses(List<Node> controllers, List<Node> brokers, NodeLauncher launcher) {
+        this.launcher = launcher;
         this.controllers = List.copyOf(controllers);
         this.brokers = List.copyOf(brokers);
     }
 
     /** {@code controllers} controllers and {@code brokers} brokers under {@code workDir}; nothing starts yet. */
     public static ClusterProcesses kraft(Path workDir, int controllerCount, int brokerCount, Map<String, String> settings) {
+        return kraft(workDir, controllerCount, brokerCount, settings, new SluiceEnvLauncher());
+    }
+
+    /** The same layout, each node made a process by the launcher (Sluice by env, or another broker). */
+    public static ClusterProcesses kraft(Path workDir, int controllerCount, int brokerCount, Map<String, String> settings,
+                                         NodeLauncher launcher) {
         List<Integer> controllerPorts = new ArrayList<>();
         StringJoiner voters = new StringJoiner(",");
         for (int id = 1; id <= controllerCount; id++) {
@@ -74,7 +75,7 @@ public final class ClusterProcesses implements AutoCloseable {
             config.put("controller.quorum.voters", voters.toString());
             config.put("group.initial.rebalance.delay.ms", "0");
             String name = "controller-" + id;
-            controllers.add(new Node(id, Role.CONTROLLER, port, node(workDir, name, config, settings)));
+            controllers.add(new Node(id, Role.CONTROLLER, port, node(launcher, workDir, name, config, settings)));
         }
         List<Node> brokers = new ArrayList<>();
         for (int i = 1; i <= brokerCount; i++) {
@@ -92,48 +93,19 @@ public final class ClusterProcesses implements AutoCloseable {
             config.put("controller.quorum.voters", voters.toString());
             config.put("group.initial.rebalance.delay.ms", "0");
             String name = "broker-" + i;
-            brokers.add(new Node(id, Role.BROKER, host, node(workDir, name, config, settings)));
+            brokers.add(new Node(id, Role.BROKER, host, node(launcher, workDir, name, config, settings)));
         }
-        return new ClusterProcesses(controllers, brokers);
+        return new ClusterProcesses(controllers, brokers, launcher);
     }
 
-    private static NodeProcess node(Path workDir, String name, Map<String, String> config, Map<String, String> settings) {
+    private static NodeProcess node(NodeLauncher launcher, Path workDir, String name, Map<String, String> config,
+                                    Map<String, String> settings) {
         Path dir = workDir.resolve(name);
         Map<String, String> all = new LinkedHashMap<>(config);
         all.put("log.dirs", dir.resolve("data").toString());
+        all.put("cluster.id", CLUSTER_ID);
         all.putAll(settings);
-        Map<String, String> env = new LinkedHashMap<>();
-        all.forEach((key, value) -> env.put(envName(key), value));
-        env.put("CLUSTER_ID", CLUSTER_ID);
-        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(BrokerProcess.freePort()));
-        return new NodeProcess(name, command(), env, dir.resolve("node.log"));
-    }
-
-    /** Kafka's image rule, inverted: '_' → '__', '-' → '___', '.' → '_', upper case, KAFKA_ prefix. */
-    static String envName(String key) {
-        return "KAFKA_" + key.replace("_", "__").replace("-", "___").replace('.', '_').toUpperCase(Locale.ROOT);
-    }
-
-    private static List<String> command() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        String jar = System.getProperty("sluice.cluster.jar");
-        if (jar != null) {
-            cmd.add("-jar");
-            cmd.add(Path.of(jar).toAbsolutePath().toString());
-            cmd.add("serve");
-            return cmd;
-        }
-        // Plain JUL (not the test JVM's JBoss LogManager, which logs nothing without Quarkus's
-        // configuration): one line per record with milliseconds, on stderr.
-        cmd.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%2$s] %5$s%6$s%n");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ClusterNodeMain.class.getName());
-        return cmd;
+        return launcher.create(name, dir, all);
     }
 
     /** Starts every node (all at once: a node waits for the quorum itself) and waits until each is up. */
@@ -151,8 +123,8 @@ public final class ClusterProcesses implements AutoCloseable {
         awaitStarted(node, timeout);
     }
 
-    private static void awaitStarted(Node n, Duration timeout) throws InterruptedException {
-        n.process().awaitLog(Pattern.compile(String.format(STARTED, n.id()) + " in"), timeout);
+    private void awaitStarted(Node n, Duration timeout) throws InterruptedException {
+        n.process().awaitLog(launcher.startedLine(n.id()), timeout);
     }
 
     public List<Node> controllers() {
