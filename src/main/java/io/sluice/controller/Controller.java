@@ -19,6 +19,8 @@ import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -46,6 +48,9 @@ import org.apache.kafka.common.requests.ApiError;
  * turns the entries that would have succeeded into errors naming the cause.
  */
 public final class Controller implements AutoCloseable {
+    /** How many producer ids one AllocateProducerIds reserves, as Kafka's controller does. */
+    public static final int PRODUCER_ID_BLOCK_SIZE = 1000;
+
     private final MetadataBackend backend;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sluice-controller");
@@ -88,6 +93,12 @@ public final class Controller implements AutoCloseable {
 
     public CompletableFuture<AlterConfigsResponseData> alterConfigs(AlterConfigsRequestData request) {
         return decide(image -> configChanger.alterConfigs(image, request), request.validateOnly());
+    }
+
+    /** AllocateProducerIds: reserves the next block of producer ids for the asking broker. */
+    public CompletableFuture<AllocateProducerIdsResponseData> allocateProducerIds(AllocateProducerIdsRequestData request) {
+        return allocateProducerIds(request.brokerId(), PRODUCER_ID_BLOCK_SIZE).thenApply(first ->
+                new AllocateProducerIdsResponseData().setProducerIdStart(first).setProducerIdLen(PRODUCER_ID_BLOCK_SIZE));
     }
 
     /** Reserves {@code blockSize} producer ids for a broker; completes with the first, once durable. */

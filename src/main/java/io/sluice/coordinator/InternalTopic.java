@@ -1,6 +1,6 @@
 package io.sluice.coordinator;
 
-import io.sluice.controller.Controller;
+import io.sluice.metadata.ControllerChannel;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.TopicImage;
@@ -13,6 +13,8 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfigCollection;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicCollection;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.jboss.logging.Logger;
 
@@ -29,11 +31,11 @@ public final class InternalTopic {
     private final short replicationFactor;
     private final Map<String, String> configs;
     private final Supplier<MetadataImage> image;
-    private final Controller controller;
+    private final ControllerChannel controller;
     private CompletableFuture<Void> creating;
 
     public InternalTopic(String name, int partitions, short replicationFactor, Map<String, String> configs,
-                         Supplier<MetadataImage> image, Controller controller) {
+                         Supplier<MetadataImage> image, ControllerChannel controller) {
         this.name = name;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
@@ -73,12 +75,13 @@ public final class InternalTopic {
         topics.add(new CreatableTopic().setName(name).setNumPartitions(partitions).setReplicationFactor(rf)
                 .setConfigs(configCollection));
         LOG.infof("Creating internal topic %s with %d partitions, replication factor %d", name, partitions, rf);
-        creating = controller.createTopics(new CreateTopicsRequestData().setTopics(topics).setTimeoutMs(30_000))
-                .handle((response, error) -> {
+        creating = controller.send(ApiKeys.CREATE_TOPICS, new CreateTopicsRequestData().setTopics(topics)
+                        .setTimeoutMs(30_000))
+                .handle((message, error) -> {
                     if (error != null) {
                         LOG.warnf("Could not create %s: %s", name, error.getMessage());
                     } else {
-                        response.topics().forEach(t -> {
+                        ((CreateTopicsResponseData) message).topics().forEach(t -> {
                             if (t.errorCode() != Errors.NONE.code() && t.errorCode() != Errors.TOPIC_ALREADY_EXISTS.code()) {
                                 LOG.warnf("Could not create %s: %s %s", name, Errors.forCode(t.errorCode()), t.errorMessage());
                             }

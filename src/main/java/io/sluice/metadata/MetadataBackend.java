@@ -4,6 +4,11 @@ import io.sluice.metadata.proto.MetadataRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
  * Where cluster metadata lives: the seam the Raft and ZooKeeper backends both implement. Callers
@@ -42,6 +47,29 @@ public interface MetadataBackend extends AutoCloseable {
     default Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints,
                                                              String rack) {
         return Optional.empty();
+    }
+
+    /**
+     * Sends a controller-bound request to the active controller on another node (see
+     * {@link ControllerChannel}). The default suits a backend whose active controller is only reachable
+     * in-process: this node is not it, so the caller hears NOT_CONTROLLER and retries elsewhere.
+     */
+    default CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
+        return CompletableFuture.failedFuture(new NotControllerException(
+                "This node is not the active controller and cannot forward " + api + " to it"));
+    }
+
+    /**
+     * The metadata quorum as its leader sees it (DescribeQuorum); fails with NOT_CONTROLLER on a node
+     * that does not lead it. The default is for a backend without a quorum of its own.
+     */
+    default CompletableFuture<DescribeQuorumResponseData> describeQuorum() {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException(
+                "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum to describe"));
+    }
+
+    /** The handler that answers requests other nodes forward here while this node is the active controller. */
+    default void serveControllerRequests(ControllerRequestHandler handler) {
     }
 
     @Override

@@ -17,6 +17,7 @@ final class LeaderState {
     private static final class Progress {
         long endOffset;
         long lastFetchAt;
+        long lastCaughtUpAt = -1;
     }
 
     private record Held(FetchRequest request, long deadline) {
@@ -25,6 +26,8 @@ final class LeaderState {
     private final long epochStartOffset;
     private final long electedAt;
     private final Map<Integer, Progress> voters = new TreeMap<>();
+    /** Non-voters fetching from us (brokers): reported by DescribeQuorum, never counted for commit. */
+    private final Map<Integer, Progress> observers = new TreeMap<>();
     private final Map<Integer, Held> held = new TreeMap<>();
 
     LeaderState(int self, Iterable<Integer> voterIds, long epochStartOffset, long now) {
@@ -40,20 +43,39 @@ final class LeaderState {
     }
 
     /** Records a fetch that matched our log: the fetch offset is an acknowledgement of all below it. */
-    void onValidFetch(int replica, long fetchOffset, long now) {
-        Progress p = voters.get(replica);
-        if (p != null) {
-            p.endOffset = fetchOffset;
-            p.lastFetchAt = now;
+    void onValidFetch(int replica, long fetchOffset, long leaderEndOffset, long now) {
+        Progress p = progress(replica);
+        p.endOffset = fetchOffset;
+        p.lastFetchAt = now;
+        if (fetchOffset >= leaderEndOffset) {
+            p.lastCaughtUpAt = now;
         }
     }
 
     /** Any fetch in our epoch shows the replica still follows us, even one that must truncate first. */
     void onFetch(int replica, long now) {
+        progress(replica).lastFetchAt = now;
+    }
+
+    private Progress progress(int replica) {
         Progress p = voters.get(replica);
-        if (p != null) {
-            p.lastFetchAt = now;
-        }
+        return p != null ? p : observers.computeIfAbsent(replica, id -> new Progress());
+    }
+
+    /** Each voter's (not our own) and each observer's progress as last seen. */
+    List<QuorumStatus.ReplicaProgress> voterProgress() {
+        return report(voters);
+    }
+
+    List<QuorumStatus.ReplicaProgress> observerProgress() {
+        return report(observers);
+    }
+
+    private static List<QuorumStatus.ReplicaProgress> report(Map<Integer, Progress> replicas) {
+        List<QuorumStatus.ReplicaProgress> out = new ArrayList<>();
+        replicas.forEach((id, p) -> out.add(new QuorumStatus.ReplicaProgress(id, p.endOffset, p.lastFetchAt,
+                p.lastCaughtUpAt)));
+        return out;
     }
 
     /**

@@ -139,6 +139,18 @@ public final class RaftNode {
         return highWatermark;
     }
 
+    /** The leader's view of every replica's progress (DescribeQuorum); empty unless this node leads. */
+    public Optional<QuorumStatus> quorumStatus() {
+        if (role != Role.LEADER) {
+            return Optional.empty();
+        }
+        List<QuorumStatus.ReplicaProgress> voters = new ArrayList<>();
+        voters.add(new QuorumStatus.ReplicaProgress(self, log.endOffset(), now, now));
+        voters.addAll(leader.voterProgress());
+        return Optional.of(new QuorumStatus(self, epoch, highWatermark, now, voters,
+                leader.observerProgress()));
+    }
+
     public int nodeId() {
         return self;
     }
@@ -338,7 +350,7 @@ public final class RaftNode {
         } else if (check instanceof FetchCheck.Diverging d) {
             response = fetchResponse(r.requestId(), List.of(), d.hint(), null);
         } else {
-            leader.onValidFetch(r.from(), r.fetchOffset(), now);
+            leader.onValidFetch(r.from(), r.fetchOffset(), log.endOffset(), now);
             updateHighWatermark();
             long end = Math.min(log.endOffset(), r.fetchOffset() + config.fetchMaxEntries());
             List<LogEntry> entries = new ArrayList<>();

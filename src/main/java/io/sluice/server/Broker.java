@@ -65,7 +65,9 @@ public final class Broker implements AutoCloseable {
             listeners.add(kafkaListener);
             boundPorts.put(listener.name(), port);
         }
-        parts.registerSelf(advertisedEndpoints());
+        if (isBroker()) {
+            parts.registerSelf(advertisedEndpoints());
+        }
         started = true;
         LOG.infof("Sluice node %d started in %d ms (cluster %s)", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), parts.backend().image().clusterId());
@@ -96,6 +98,14 @@ public final class Broker implements AutoCloseable {
                     config.securityProtocolFor(advertised.name()).name));
         }
         return endpoints;
+    }
+
+    /**
+     * Whether this node serves clients: a kraft node with the broker role, or any ZooKeeper-mode node.
+     * A controller-only node never registers as a broker, so nothing is ever placed on it.
+     */
+    public boolean isBroker() {
+        return config.processRoles().isEmpty() || config.processRoles().contains("broker");
     }
 
     public int nodeId() {

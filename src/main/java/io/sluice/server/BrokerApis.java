@@ -1,6 +1,13 @@
 package io.sluice.server;
 
-import io.sluice.controller.Controller;
+import io.sluice.metadata.ControllerChannel;
+import io.sluice.server.config.MetadataMode;
+import io.sluice.protocol.handler.DescribeQuorumHandler;
+import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import java.util.concurrent.CompletableFuture;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
 import io.sluice.protocol.handler.ConsumerGroupHeartbeatHandler;
@@ -52,12 +59,13 @@ final class BrokerApis {
 
     private BrokerApis() {}
 
-    static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, Controller controller,
+    static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, ControllerChannel controller,
                                     ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups) {
         HandlerRegistry registry = new HandlerRegistry();
         registry.register(new ApiVersionsHandler(registry))
-                .register(new MetadataHandler(backend::image, controller, config.getBoolean("auto.create.topics.enable")))
-                .register(new DescribeClusterHandler(backend::image))
+                .register(new MetadataHandler(backend::image, controller, config.nodeId(),
+                        config.getBoolean("auto.create.topics.enable")))
+                .register(new DescribeClusterHandler(backend::image, config.nodeId()))
                 .register(new DescribeTopicPartitionsHandler(backend::image))
                 .register(new CreateTopicsHandler(controller))
                 .register(new DeleteTopicsHandler(controller))
@@ -67,7 +75,7 @@ final class BrokerApis {
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
                 .register(new InitProducerIdHandler(new ProducerIdManager(
-                        size -> controller.allocateProducerIds(config.nodeId(), size))))
+                        () -> reserveProducerIds(controller, config.nodeId()))))
                 .register(new ProduceHandler(replicas))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
@@ -92,6 +100,22 @@ final class BrokerApis {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))
                     .register(new ConsumerGroupDescribeHandler(groups));
         }
+        // The metadata quorum exists in kraft mode only; a ZooKeeper-mode broker does not offer the API, as Kafka's.
+        if (config.metadataMode() == MetadataMode.KRAFT) {
+            registry.register(new DescribeQuorumHandler(controller));
+        }
         return registry;
+    }
+
+    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(ControllerChannel controller,
+                                                                                 int nodeId) {
+        return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
+                .thenApply(message -> {
+                    AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;
+                    if (response.errorCode() != Errors.NONE.code()) {
+                        throw Errors.forCode(response.errorCode()).exception();
+                    }
+                    return new ProducerIdManager.Block(response.producerIdStart(), response.producerIdLen());
+                });
     }
 }

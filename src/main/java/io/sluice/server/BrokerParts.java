@@ -1,7 +1,9 @@
 package io.sluice.server;
 
 import io.sluice.controller.Controller;
+import io.sluice.controller.ControllerRequestRouter;
 import io.sluice.controller.ControllerSettings;
+import io.sluice.metadata.ControllerChannel;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
@@ -71,6 +73,7 @@ public final class BrokerParts implements AutoCloseable {
                 .orElseGet(() -> LogConfig.fromMap(TopicConfigs.effective(Map.of(), dynamic.current()))));
         Controller controller = new Controller(controllerSettings(config), backend,
                 TopicConfigs::validate, ConfigDescriber::validateBrokerDynamic);
+        ControllerChannel controllerChannel = new ControllerChannel(backend, new ControllerRequestRouter(controller, backend));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
@@ -78,11 +81,11 @@ public final class BrokerParts implements AutoCloseable {
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
-        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controller, replicas, timer);
+        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer);
         backend.addListener(groupCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
-        HandlerRegistry registry = BrokerApis.registry(config, backend, controller, replicas, requestHandlers,
+        HandlerRegistry registry = BrokerApis.registry(config, backend, controllerChannel, replicas, requestHandlers,
                 groupCoordinator);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
@@ -92,7 +95,8 @@ public final class BrokerParts implements AutoCloseable {
     }
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
-    private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend, Controller controller,
+    private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend,
+                                                     ControllerChannel controller,
                                                      ReplicaManager replicas, ScheduledExecutorService timer) {
         InternalTopic offsetsTopic = new InternalTopic(GroupCoordinator.OFFSETS_TOPIC,
                 config.getInt("offsets.topic.num.partitions"), (short) config.getInt("offsets.topic.replication.factor"),

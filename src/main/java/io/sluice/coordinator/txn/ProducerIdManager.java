@@ -1,22 +1,24 @@
 package io.sluice.coordinator.txn;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Hands out producer ids from blocks the controller reserves durably, so an id is never reused,
  * even across restarts, without a metadata write per producer.
  */
 public final class ProducerIdManager {
-    public static final int BLOCK_SIZE = 1000;
+    /** A reserved range of producer ids: {@code [first, first + length)}. */
+    public record Block(long first, int length) {
+    }
 
-    private final IntFunction<CompletableFuture<Long>> reserveBlock;
+    private final Supplier<CompletableFuture<Block>> reserveBlock;
     private long next;
     private long blockEnd;
     private CompletableFuture<Void> pendingReservation;
 
-    /** @param reserveBlock reserves {@code size} ids and completes with the first one */
-    public ProducerIdManager(IntFunction<CompletableFuture<Long>> reserveBlock) {
+    /** @param reserveBlock reserves the next block for this broker */
+    public ProducerIdManager(Supplier<CompletableFuture<Block>> reserveBlock) {
         this.reserveBlock = reserveBlock;
     }
 
@@ -25,14 +27,22 @@ public final class ProducerIdManager {
             return CompletableFuture.completedFuture(next++);
         }
         if (pendingReservation == null) {
-            pendingReservation = reserveBlock.apply(BLOCK_SIZE).thenAccept(this::useBlock);
+            CompletableFuture<Void> reservation = reserveBlock.get().thenAccept(this::useBlock);
+            // A failed reservation fails the callers waiting on it, and the next caller tries afresh.
+            reservation.whenComplete((v, error) -> forget(reservation));
+            pendingReservation = reservation;
         }
         return pendingReservation.thenCompose(v -> nextProducerId());
     }
 
-    private synchronized void useBlock(long first) {
-        next = first;
-        blockEnd = first + BLOCK_SIZE;
-        pendingReservation = null;
+    private synchronized void useBlock(Block block) {
+        next = block.first();
+        blockEnd = block.first() + block.length();
+    }
+
+    private synchronized void forget(CompletableFuture<Void> reservation) {
+        if (pendingReservation == reservation) {
+            pendingReservation = null;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.metadata.kraft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.ControllerRequestHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
@@ -10,6 +11,8 @@ import io.sluice.metadata.MetadataPublisher;
 import io.sluice.metadata.MetadataRecords;
 import io.sluice.metadata.proto.Id128;
 import io.sluice.metadata.proto.MetadataRecord;
+import io.sluice.metadata.proto.ControllerRequestEnvelope;
+import io.sluice.metadata.proto.ControllerResponseEnvelope;
 import io.sluice.metadata.proto.MetadataRecordBatch;
 import io.sluice.raft.FileQuorumStateStore;
 import io.sluice.raft.FileRaftLog;
@@ -43,7 +46,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +78,8 @@ public final class RaftBackend implements MetadataBackend {
     static final String REGISTRATION = "broker-registration";
     static final String REGISTERED = "broker-registered";
     private static final long ANNOUNCE_RETRY_MS = 500;
+    /** How long a forwarded controller request waits for its answer: Kafka's request.timeout.ms default. */
+    private static final long FORWARD_TIMEOUT_MS = 30_000;
 
     private final RaftBackendSettings settings;
     private final Vertx vertx;
@@ -88,6 +97,8 @@ public final class RaftBackend implements MetadataBackend {
     private volatile int boundPort = -1;
     private TcpRaftTransport transport;
     private FileRaftLog log;
+    /** Answers requests forwarded to this node while it is the active controller; runs on the callback thread. */
+    private volatile ControllerRequestHandler controllerRequests;
 
     // Confined to the Raft thread.
     private final MetadataPublisher publisher;
@@ -103,6 +114,7 @@ public final class RaftBackend implements MetadataBackend {
     private final Map<Integer, Registered> registered = new HashMap<>();
     private final Set<Integer> registering = new java.util.HashSet<>();
     private Announcement announcement;
+    private final ControllerForwarder forwarder;
 
     private record Registered(Id128 incarnation, long offset) {
     }
@@ -127,6 +139,8 @@ public final class RaftBackend implements MetadataBackend {
         this.image = MetadataImage.empty(settings.expectedClusterId().orElse(null));
         this.publisher = new MetadataPublisher(image);
         this.driver = new RaftDriver("sluice-raft-" + self, this::afterStep);
+        this.forwarder = new ControllerForwarder(self, (to, kind, payload) -> transport.sendApplication(to, kind, payload),
+                FORWARD_TIMEOUT_MS);
         this.publishing = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-metadata-" + self);
             t.setDaemon(true);
@@ -286,6 +300,31 @@ public final class RaftBackend implements MetadataBackend {
     }
 
     @Override
+    public CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
+        CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        driver.execute(() -> {
+            forwarder.add(api, request, result, driver.now());
+            afterStep();
+        });
+        return handOff(result);
+    }
+
+    @Override
+    public void serveControllerRequests(ControllerRequestHandler handler) {
+        // Off the Raft thread: the handler may itself wait on this backend (a write, DescribeQuorum).
+        this.controllerRequests = (api, request) -> CompletableFuture
+                .supplyAsync(() -> handler.handle(api, request), callbacks).thenCompose(f -> f);
+    }
+
+    @Override
+    public CompletableFuture<DescribeQuorumResponseData> describeQuorum() {
+        return handOff(driver.call(() -> driver.node().quorumStatus()
+                .map(status -> QuorumDescription.of(status, System.currentTimeMillis()))
+                .orElseThrow(() -> new NotControllerException("Node " + self
+                        + " does not lead the metadata quorum (the leader is " + driver.node().leaderId() + ")"))));
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -354,6 +393,7 @@ public final class RaftBackend implements MetadataBackend {
             caughtUp.complete(null);
         }
         announceIfDue(node);
+        forwarder.onStep(leader, active, controllerRequests, driver.now());
     }
 
     /** The offset of the leader-change entry that opened our epoch: the last control entry of it. */
@@ -407,11 +447,35 @@ public final class RaftBackend implements MetadataBackend {
             switch (app.kind()) {
                 case REGISTRATION -> onRegistration(app.from(), MetadataRecord.parseFrom(app.payload()));
                 case REGISTERED -> onRegistered(MetadataRecordBatch.parseFrom(app.payload()));
+                case ControllerForwarder.REQUEST ->
+                        onControllerRequest(app.from(), ControllerRequestEnvelope.parseFrom(app.payload()));
+                case ControllerForwarder.RESPONSE ->
+                        forwarder.onResponse(ControllerResponseEnvelope.parseFrom(app.payload()));
                 default -> LOG.debugf("Node %d: ignoring application message %s from %d", (Object) self, app.kind(), app.from());
             }
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             LOG.warnf("Node %d: bad %s message from node %d: %s", self, app.kind(), app.from(), e.toString());
         }
+    }
+
+    /** Controller side of forwarding: answer with the response, or with why there is none. */
+    private void onControllerRequest(int from, ControllerRequestEnvelope envelope) {
+        ControllerRequestHandler handler = controllerRequests;
+        CompletableFuture<ApiMessage> answer;
+        if (!active || handler == null) {
+            answer = CompletableFuture.failedFuture(new NotControllerException("Node " + self
+                    + " is not the active controller (the leader is " + driver.node().leaderId() + ")"));
+        } else {
+            try {
+                answer = handler.handle(ControllerEnvelopes.api(envelope), ControllerEnvelopes.requestBody(envelope));
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(new InvalidRequestException(
+                        "Cannot read the forwarded request: " + e.getMessage()));
+            }
+        }
+        answer.whenComplete((response, error) -> transport.sendApplication(from, ControllerForwarder.RESPONSE,
+                (error != null ? ControllerEnvelopes.failure(envelope.getCorrelationId(), error)
+                        : ControllerEnvelopes.response(envelope, response)).toByteArray()));
     }
 
     /** Leader side of an announcement: append it once, answer every retry with where it landed. */

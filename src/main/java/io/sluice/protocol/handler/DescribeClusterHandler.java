@@ -17,10 +17,12 @@ public final class DescribeClusterHandler extends VersionedHandler<DescribeClust
     private static final byte BROKER_ENDPOINTS = 1;
 
     private final Supplier<MetadataImage> image;
+    private final int nodeId;
 
-    public DescribeClusterHandler(Supplier<MetadataImage> image) {
+    public DescribeClusterHandler(Supplier<MetadataImage> image, int nodeId) {
         super(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
         this.image = image;
+        this.nodeId = nodeId;
     }
 
     @Override
@@ -28,7 +30,7 @@ public final class DescribeClusterHandler extends VersionedHandler<DescribeClust
         MetadataImage current = image.get();
         DescribeClusterResponseData response = new DescribeClusterResponseData()
                 .setClusterId(current.clusterId())
-                .setControllerId(current.controllerId())
+                .setControllerId(ControllerIdForClients.of(current, nodeId, context.listenerName()))
                 .setClusterAuthorizedOperations(Integer.MIN_VALUE);
         if (context.apiVersion() >= 1 && request.endpointType() != BROKER_ENDPOINTS) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())

@@ -1,6 +1,6 @@
 package io.sluice.protocol.handler;
 
-import io.sluice.controller.Controller;
+import io.sluice.metadata.ControllerChannel;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
@@ -33,13 +33,16 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequestData>
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final Supplier<MetadataImage> image;
-    private final Controller controller;
+    private final ControllerChannel controller;
+    private final int nodeId;
     private final boolean autoCreateTopics;
 
-    public MetadataHandler(Supplier<MetadataImage> image, Controller controller, boolean autoCreateTopics) {
+    public MetadataHandler(Supplier<MetadataImage> image, ControllerChannel controller, int nodeId,
+                           boolean autoCreateTopics) {
         super(ApiKeys.METADATA, 0, 13);
         this.image = image;
         this.controller = controller;
+        this.nodeId = nodeId;
         this.autoCreateTopics = autoCreateTopics;
     }
 
@@ -53,7 +56,7 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequestData>
         toCreate.forEach(name -> create.topics().add(new CreatableTopic().setName(name)
                 .setNumPartitions(-1).setReplicationFactor((short) -1)));
         // Whatever the outcome (another client may have created it meanwhile), answer from the new image.
-        return controller.createTopics(create).handle((r, e) -> respond(context, request, image.get()));
+        return controller.send(ApiKeys.CREATE_TOPICS, create).handle((r, e) -> respond(context, request, image.get()));
     }
 
     private List<String> topicsToCreate(RequestContext context, MetadataRequestData request, MetadataImage current) {
@@ -74,7 +77,7 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequestData>
     private MetadataResponseData respond(RequestContext context, MetadataRequestData request, MetadataImage current) {
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(current.clusterId())
-                .setControllerId(current.controllerId())
+                .setControllerId(ControllerIdForClients.of(current, nodeId, context.listenerName()))
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (BrokerImage broker : current.brokers().values()) {
             if (broker.fenced()) {
