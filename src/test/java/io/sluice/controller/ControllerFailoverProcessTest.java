@@ -13,11 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +88,22 @@ class ControllerFailoverProcessTest {
     }
 
     @Test
+    void theLayoutIsTheComposeFilesThreeControllersAndThreeBrokers() throws Exception {
+        List<Integer> brokerIds = cluster.brokers().stream().map(ClusterProcesses.Node::id).toList();
+        for (ClusterProcesses.Node b : cluster.brokers()) {
+            try (BrokerMetadataView view = new BrokerMetadataView("127.0.0.1", b.port())) {
+                assertEquals(brokerIds, view.brokerIds(), "brokers listed by broker " + b.id());
+            }
+        }
+        QuorumLog.RoleChange leader = cluster.awaitLeader(l -> true, Duration.ofSeconds(10));
+        QuorumInfo quorum = awaitQuorumLeader(leader);
+        assertEquals(Set.of(1, 2, 3), quorum.voters().stream().map(QuorumInfo.ReplicaState::replicaId)
+                .collect(Collectors.toSet()));
+        assertEquals(Set.copyOf(brokerIds), quorum.observers().stream().map(QuorumInfo.ReplicaState::replicaId)
+                .collect(Collectors.toSet()));
+    }
+
+    @Test
     void sigkillOfTheActiveControllerElectsANewOneAndTopicsStillWork() throws Exception {
         QuorumLog.RoleChange old = cluster.awaitLeader(l -> true, Duration.ofSeconds(10));
         ClusterProcesses.Node leader = cluster.node(old.nodeId());
@@ -99,6 +117,8 @@ class ControllerFailoverProcessTest {
         assertTrue(next.nodeId() != old.nodeId());
         assertTrue(electedMs <= 2 * ELECTION_TIMEOUT_MS + SLACK_MS,
                 "new leader after " + electedMs + " ms; bound 2 x " + ELECTION_TIMEOUT_MS + " + " + SLACK_MS + " ms slack");
+
+        awaitQuorumLeader(next);
 
         String topic = "after-failover";
         try (Admin admin = admin()) {
@@ -131,13 +151,15 @@ class ControllerFailoverProcessTest {
                 long t0 = System.nanoTime();
                 // Each operation must succeed on its first try within the request timeout: no retry hides a hiccup.
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(5, TimeUnit.SECONDS);
-                admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS);
+                // A created topic reaches each broker by metadata propagation (checked at the end), so a
+                // describe right away may find a broker without it, in Kafka too; DescribeCluster does not wait for that.
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                 maxMs = Math.max(maxMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 created.add(topic);
                 afterKill += killed ? 1 : 0;
             }
         }
-        System.out.printf("Follower controller %d SIGKILLed: %d create+describe operations after it, slowest %d ms%n",
+        System.out.printf("Follower controller %d SIGKILLed: %d CreateTopics+DescribeCluster operations after it, slowest %d ms%n",
                 follower.id(), afterKill, maxMs);
         assertTrue(afterKill >= 5, "only " + afterKill + " operations after the kill");
         assertTrue(maxMs < 2 * FETCH_TIMEOUT_MS, "an operation took " + maxMs + " ms");
@@ -167,6 +189,7 @@ class ControllerFailoverProcessTest {
                 old.nodeId(), old.epoch(), next.nodeId(), next.epoch(), electedMs);
 
         awaitFollowing(frozen, next.epoch());
+        awaitQuorumLeader(cluster.currentLeader().orElseThrow());
         cluster.leaderClaims().forEach((epoch, claimants) ->
                 assertEquals(1, claimants.size(), "epoch " + epoch + " has leaders " + claimants));
         assertTrue(cluster.currentLeader().orElseThrow().epoch() >= next.epoch());
@@ -204,6 +227,31 @@ class ControllerFailoverProcessTest {
         } finally {
             for (BrokerMetadataView v : views) {
                 v.close();
+            }
+        }
+    }
+
+    /**
+     * Polls DescribeQuorum through the brokers (forwarded to the active controller) until it names the
+     * leader the controllers' logs show, in the same epoch; a broker may still point at the old one briefly.
+     */
+    static QuorumInfo awaitQuorumLeader(QuorumLog.RoleChange leader) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        try (Admin admin = admin()) {
+            while (true) {
+                QuorumInfo quorum = null;
+                try {
+                    quorum = admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // NOT_CONTROLLER while the brokers catch up with the new leader: ask again
+                }
+                if (quorum != null && quorum.leaderId() == leader.nodeId() && quorum.leaderEpoch() == leader.epoch()) {
+                    return quorum;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("DescribeQuorum says " + quorum + ", the logs say " + leader);
+                }
+                Thread.sleep(50); // polling: the deadline above bounds the wait
             }
         }
     }
