@@ -44,7 +44,7 @@ case "$WHICH" in
     run sluice "$@"
     run kafka "kafka.home=$KAFKA_HOME" "slf4j.binding=$(slf4j_binding)" "$@"
     echo "---- Sluice / Kafka"
-    awk '/^RESULT/ { f=""; w=""; for (i=2;i<=NF;i++) { split($i,kv,"="); if (kv[1]=="flavor") f=kv[2]; else if (kv[1]=="what") w=kv[2]; else if (kv[2] ~ /^[0-9.]+$/) v[f, w, kv[1]]=kv[2]; keys[w, kv[1]]=1 } }
+    awk '/^RESULT/ && !/ round=/ { f=""; w=""; for (i=2;i<=NF;i++) { split($i,kv,"="); if (kv[1]=="flavor") f=kv[2]; else if (kv[1]=="what") w=kv[2]; else if (kv[2] ~ /^[0-9.]+$/) v[f, w, kv[1]]=kv[2]; keys[w, kv[1]]=1 } }
          END { for (k in keys) { split(k, p, SUBSEP); s=v["sluice", p[1], p[2]]; kf=v["kafka", p[1], p[2]];
                if (s != "" && kf != "" && kf > 0 && p[2] ~ /ms$/) printf "RATIO what=%s %s sluice=%s kafka=%s sluice/kafka=%.2f\n", p[1], p[2], s, kf, s/kf } }' \
       "$WORK/sluice.out" "$WORK/kafka.out" | sort ;;

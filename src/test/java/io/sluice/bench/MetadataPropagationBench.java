@@ -60,9 +60,9 @@ public final class MetadataPropagationBench {
             default -> throw new IllegalArgumentException("flavor: sluice or kafka, not " + flavor);
         };
         Files.createDirectories(work);
-        long t0 = System.nanoTime();
         try (ClusterProcesses cluster = ClusterProcesses.kraft(work, 3, 3, settings, launcher)) {
             try {
+                long t0 = System.nanoTime(); // after creating the nodes: Kafka's storage formatting is not start-up
                 cluster.start(Duration.ofSeconds(120));
                 System.out.printf("RESULT flavor=%s what=cluster_start ms=%d%n", flavor, ms(t0));
                 awaitBrokersRegistered(cluster);

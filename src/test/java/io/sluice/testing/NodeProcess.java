@@ -149,6 +149,20 @@ public final class NodeProcess implements AutoCloseable {
         frozen = false;
     }
 
+    /** SIGTERM (a clean shutdown), then wait until the process is gone. */
+    public synchronized void stop(Duration timeout) throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") did not stop within " + timeout
+                    + " of SIGTERM\n" + logTail());
+        }
+        process = null;
+        frozen = false;
+    }
+
     /** SIGSTOP: the JVM stops where it is, its sockets stay open; returns once the kernel shows it stopped. */
     public synchronized void freeze() throws Exception {
         signal("STOP");
