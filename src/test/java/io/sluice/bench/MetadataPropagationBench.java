@@ -13,13 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.clients.admin.QuorumInfo;
 
 /**
  * Measures, on 3 controllers + 3 brokers as separate processes (the "Multiple nodes" layout):
@@ -139,16 +140,21 @@ public final class MetadataPropagationBench {
 
     private static void failover(String flavor, ClusterProcesses cluster, int rounds) throws Exception {
         List<Long> times = new ArrayList<>();
+        List<Long> elections = new ArrayList<>();
         Map<String, Object> overrides = Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60000,
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 20, AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
         try (Admin admin = cluster.admin(overrides)) {
             for (int r = 0; r < rounds; r++) {
                 admin.createTopics(List.of(new NewTopic("before-" + r, 1, (short) 3))).all().get(60, TimeUnit.SECONDS);
-                int leader = leaderId(admin, cluster);
+                QuorumInfo before = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+                int leader = before.leaderId();
                 ClusterProcesses.Node victim = cluster.node(leader);
                 long t0 = System.nanoTime();
                 victim.process().kill();
+                // In parallel with the creations: when DescribeQuorum through the brokers names a new leader.
+                CompletableFuture<Long> newLeaderSeen = CompletableFuture.supplyAsync(
+                        () -> newLeaderSeenAt(cluster, overrides, before.leaderEpoch()));
                 String topic = "failover-" + r;
                 while (true) {
                     try {
@@ -165,49 +171,60 @@ public final class MetadataPropagationBench {
                     }
                 }
                 long took = System.nanoTime() - t0;
+                long seen = newLeaderSeen.get(60, TimeUnit.SECONDS) - t0;
                 times.add(took);
-                System.out.printf("RESULT flavor=%s what=failover_round round=%d killed=%d sigkill_to_created_ms=%.1f%n",
-                        flavor, r, leader, took / 1e6);
+                elections.add(seen);
+                System.out.printf("RESULT flavor=%s what=failover_round round=%d killed=%d sigkill_to_created_ms=%.1f"
+                        + " sigkill_to_new_leader_in_describequorum_ms=%.1f%n", flavor, r, leader, took / 1e6, seen / 1e6);
                 cluster.restart(victim, Duration.ofSeconds(120));
-                awaitRejoined(admin, cluster, leader);
+                awaitRejoined(admin, leader);
             }
         }
-        System.out.printf("RESULT flavor=%s what=failover rounds=%d sigkill_to_created_ms=%s median_ms=%.1f%n", flavor,
-                rounds, times.stream().map(t -> String.format("%.0f", t / 1e6)).collect(Collectors.joining(",")),
-                pct(times, 50));
+        System.out.printf("RESULT flavor=%s what=failover_create rounds=%d sigkill_to_created_ms=%s median_ms=%.1f%n",
+                flavor, rounds, list(times), pct(times, 50));
+        System.out.printf("RESULT flavor=%s what=failover_elect rounds=%d sigkill_to_new_leader_in_describequorum_ms=%s"
+                + " median_ms=%.1f%n", flavor, rounds, list(elections), pct(elections, 50));
     }
 
-    /** The active controller: DescribeQuorum where the brokers answer it, else the controllers' logs. */
-    private static int leaderId(Admin admin, ClusterProcesses cluster) throws Exception {
-        try {
-            return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).leaderId();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof UnsupportedVersionException)) {
-                throw e;
+    /** Polls DescribeQuorum (any broker, forwarded) until it names a leader in a later epoch; returns when. */
+    private static long newLeaderSeenAt(ClusterProcesses cluster, Map<String, Object> overrides, long oldEpoch) {
+        try (Admin admin = cluster.admin(overrides)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+                    if (q.leaderEpoch() > oldEpoch && q.leaderId() >= 0) {
+                        return System.nanoTime();
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // no controller reachable yet: ask again
+                }
+                Thread.sleep(5);
             }
-            return cluster.awaitLeader(l -> true, Duration.ofSeconds(30)).nodeId();
+            throw new IllegalStateException("DescribeQuorum named no new leader within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
-    /** The restarted voter has caught up to the leader's log end (DescribeQuorum) or follows again (logs). */
-    private static void awaitRejoined(Admin admin, ClusterProcesses cluster, int id) throws Exception {
+    private static String list(List<Long> nanos) {
+        return nanos.stream().map(t -> String.format("%.0f", t / 1e6)).collect(Collectors.joining(","));
+    }
+
+    /** DescribeQuorum shows the restarted voter caught up with the high watermark. */
+    private static void awaitRejoined(Admin admin, int id) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                var info = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+                QuorumInfo info = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
                 long hw = info.highWatermark();
                 boolean caughtUp = info.voters().stream().anyMatch(v -> v.replicaId() == id && v.logEndOffset() >= hw);
                 if (caughtUp && info.leaderId() != id) {
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnsupportedVersionException)) {
-                    throw e;
-                }
-                var latest = io.sluice.testing.QuorumLog.latest(cluster.node(id).process());
-                if (latest.isPresent() && latest.get().role().equals("FOLLOWER")) {
-                    return;
-                }
+                // the brokers may not know the controller yet: ask again
             }
             Thread.sleep(50);
         }
