@@ -23,6 +23,8 @@
 #   STARTUP_REPEATS    fresh start -> ready -> settle -> RSS, N times per broker (default 1; the last
 #                      start is the one perf.sh runs against); SUMMARY lines carry the medians
 #   IDLE_SETTLE_S      default 15 (as bench-startup.sh)
+#   JOIN_ROUNDS        consumer join -> first record, fresh groups per protocol (classic, KIP-848),
+#                      after perf on each broker (default 5; 0 skips); bench/src/JoinToFirstRecord.java
 #   SLUICE_HEAP_OPTS   default "-Xmx1g" (Kafka runs with -Xmx1g -Xms1g)
 #   SLUICE_JVM_OPTS    default: Kafka's KAFKA_JVM_PERFORMANCE_OPTS (G1, MaxGCPauseMillis=20, ...)
 #   SLUICE_PORT        default 19095 (controller +1, management +2)
@@ -55,6 +57,7 @@ READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
 SLUICE_HEAP_OPTS=${SLUICE_HEAP_OPTS:-"-Xmx1g"}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-$KAFKA_JVM_PERFORMANCE_OPTS}
 SLUICE_PORT=${SLUICE_PORT:-19095}
+JOIN_ROUNDS=${JOIN_ROUNDS:-5}
 SLUICE_CPORT=$(( SLUICE_PORT + 1 ))
 SLUICE_MPORT=$(( SLUICE_PORT + 2 ))
 SLUICE_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
@@ -112,6 +115,13 @@ trap 'exit 143' TERM
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 median() { sort -n | awk '{a[NR]=$1} END{if(NR==0){print "NA"} else if(NR%2){print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
 
+# Consumer join -> first record (classic and KIP-848), JOIN_ROUNDS fresh groups each; JOIN_ROUNDS=0 skips.
+run_join() { # BOOTSTRAP LABEL OUTFILE
+  [ "$JOIN_ROUNDS" -gt 0 ] || return 0
+  timeout 600 "$JAVA" -Xmx256m -cp "$K4_LIBS/*" "$BENCH_DIR/src/JoinToFirstRecord.java" "$1" "$2" "$JOIN_ROUNDS" \
+    2> >(grep -v '^SLF4J' >&2) | tee -a "$3" >&2 || log "join-to-first-record against $2 failed"
+}
+
 run_perf() { # BOOTSTRAP LABEL BROKER_PID OUTFILE
   local rc=0
   BROKER_PID=$3 "$ANCHOR/perf.sh" "$1" "$2" > "$4" &
@@ -157,6 +167,7 @@ else
   echo "SUMMARY label=$KAFKA_LABEL repeats=$STARTUP_REPEATS startup_ms_median=$(printf '%s\n' "${startups[@]}" | median) startup_ms_all=$(IFS=,; echo "${startups[*]}") idle_rss_mb_median=$(printf '%s\n' "${idles[@]}" | median) heap='$BROKER_HEAP_OPTS'" | tee -a "$KAFKA_TXT" >&2
   run_perf 127.0.0.1:19092 "$KAFKA_LABEL" /tmp/anchor-kraft/kafka.pid "$OUT/kafka-perf.txt"
   cat "$OUT/kafka-perf.txt" >> "$KAFKA_TXT"
+  run_join 127.0.0.1:19092 "$KAFKA_LABEL" "$KAFKA_TXT"
   "$ANCHOR/stop-kafka.sh" kraft | tee -a "$KAFKA_TXT" >&2
   KAFKA_STARTED=0
   rm -rf /tmp/anchor-kraft/data
@@ -238,6 +249,7 @@ echo "# sluice group APIs: ${group_apis:-none listed (see $OUT/sluice-apiversion
 
 run_perf "127.0.0.1:$SLUICE_PORT" "$SLUICE_LABEL" "$SLUICE_PID" "$OUT/sluice-perf.txt"
 cat "$OUT/sluice-perf.txt" >> "$SLUICE_TXT"
+run_join "127.0.0.1:$SLUICE_PORT" "$SLUICE_LABEL" "$SLUICE_TXT"
 if ! alive "$SLUICE_PID"; then
   echo "# sluice died during perf (log: $SLUICE_DIR/sluice-$STARTUP_REPEATS.out)" | tee -a "$SLUICE_TXT" >&2
   SLUICE_PID=

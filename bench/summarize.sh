@@ -7,7 +7,7 @@
 #   end-to-end p99 (e2e_p1_s100_acks1)                                          target <= 1.00x
 #   idle RSS (after IDLE_SETTLE_S)                                              target <= 0.33x
 #   start to ready                                                              target <= 0.33x
-# plus consumer ratios (no target) and every scenario that failed or was incomplete, per broker.
+# plus consumer ratios and consumer join -> first record (no target) and every scenario that failed or was incomplete, per broker.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: summarize.sh KAFKA_FILE SLUICE_FILE" >&2; exit 2; }
 
@@ -32,6 +32,7 @@ function verdict(r, op, t) {
 function num(x) { return x == "" ? "NA" : sprintf("%.0f/s", x) }
 FNR == 1 { f++ }
 /^SUMMARY / { kv($0); lab[f] = v("label"); su[f] = v("startup_ms_median"); si[f] = v("idle_rss_mb_median"); sall[f] = v("startup_ms_all"); next }
+/^JOIN / { kv($0); join[f, v("protocol")] = v("ms_median"); joinall[f, v("protocol")] = v("ms_all"); next }
 /^RESULT / {
   kv($0); sc = v("scenario"); if (lab[f] == "") lab[f] = v("label")
   if (sc == "broker_rss" || sc == "aux_rss" || sc ~ /^warmup_/) next
@@ -71,6 +72,12 @@ END {
     sc = order[i]; if (sc !~ /^consume_/) continue
     k = med(rps[1, sc]); s = med(rps[2, sc])
     printf "  %-28s kafka %12s   sluice %12s   %s\n", sc, num(k), (s == "" ? "FAILED" : num(s)), (s == "" ? "FAILED" : fx(ratio(s, k)))
+  }
+  print "Consumer join -> first record (median ms over fresh groups; no target):"
+  split("classic consumer", protocols, " ")
+  for (i = 1; i <= 2; i++) {
+    p = protocols[i]; k = join[1, p]; s = join[2, p]
+    printf "  %-28s kafka %8s ms (%s)   sluice %8s ms (%s)   %s\n", (p == "consumer" ? "KIP-848" : p), (k == "" ? "NA" : k), joinall[1, p], (s == "" ? "NA" : s), joinall[2, p], fx(ratio(s, k))
   }
   for (i = 1; i <= 2; i++) {
     if (bad[i] != "") printf "Failed / incomplete scenarios, %s:\n%s", lab[i], bad[i]

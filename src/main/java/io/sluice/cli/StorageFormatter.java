@@ -1,7 +1,6 @@
 package io.sluice.cli;
 
 import io.sluice.metadata.kraft.MetaProperties;
-import io.sluice.metadata.kraft.SingleVoterBackend;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.MetadataMode;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ final class StorageFormatter {
             outcomes.add(new Outcome(dir, false));
         }
         for (Path dir : toWrite) {
-            SingleVoterBackend.format(dir, clusterId, nodeId);
+            MetaProperties.format(dir, clusterId, nodeId);
             outcomes.add(new Outcome(dir, true));
         }
         return outcomes;

@@ -72,6 +72,16 @@ public interface MetadataBackend extends AutoCloseable {
     default void serveControllerRequests(ControllerRequestHandler handler) {
     }
 
+    /**
+     * Reserves {@code blockSize} producer ids for a broker, when the backend lets any broker do that
+     * itself (in zk mode every broker takes blocks from {@code /latest_producer_id_block}, as Kafka's
+     * do). The future completes with the first id once the block is durable. Empty means: ask the
+     * {@code Controller}, which reserves blocks through the metadata log.
+     */
+    default Optional<CompletableFuture<Long>> allocateProducerIds(int brokerId, int blockSize) {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -3,7 +3,7 @@ package io.sluice.metadata;
 import io.sluice.metadata.kraft.QuorumVoters;
 import io.sluice.metadata.kraft.RaftBackend;
 import io.sluice.metadata.kraft.RaftBackendSettings;
-import io.sluice.metadata.kraft.SingleVoterBackend;
+import io.sluice.metadata.kraft.MetaProperties;
 import io.sluice.metadata.zk.ZkBackend;
 import io.sluice.metadata.zk.ZkSettings;
 import io.sluice.raft.TcpRaftTransport.Address;
@@ -36,7 +36,7 @@ public final class MetadataBackends {
      * The backend for this node. In zk mode the ZooKeeper ensemble of {@code zookeeper.connect}. In kraft mode that is the Raft quorum of {@code controller.quorum.voters}
      * (a quorum of one on a single node); a controller accepts Raft connections on its controller
      * listener, a broker-only node follows the quorum as an observer. A single node's metadata log from
-     * before the quorum (the single-voter backend's) is moved onto the Raft log on its first start.
+     * before the quorum (the former single-voter backend's format) is moved onto the Raft log on its first start.
      */
     public static MetadataBackend open(BrokerConfig config, Vertx vertx) {
         if (config.metadataMode() == MetadataMode.ZK) {
@@ -109,10 +109,10 @@ public final class MetadataBackends {
         }
         String clusterId = config.clusterId().orElseGet(() -> Uuid.randomUuid().toString());
         LOG.infof("Formatting storage for cluster %s, node %d (metadata in %s)", clusterId, config.nodeId(), metadataDir);
-        SingleVoterBackend.format(metadataDir, clusterId, config.nodeId());
+        MetaProperties.format(metadataDir, clusterId, config.nodeId());
         for (String dir : config.logDirs()) {
             if (!Path.of(dir).equals(metadataDir)) {
-                SingleVoterBackend.format(Path.of(dir), clusterId, config.nodeId());
+                MetaProperties.format(Path.of(dir), clusterId, config.nodeId());
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.sluice.server;
 
+import io.sluice.controller.Controller;
 import io.sluice.metadata.ControllerChannel;
+import java.util.Optional;
 import io.sluice.server.config.MetadataMode;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
@@ -74,8 +76,9 @@ final class BrokerApis {
                 .register(new AlterConfigsHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
+                // Blocks from the backend where any broker may take them (zk mode), else from the controller.
                 .register(new InitProducerIdHandler(new ProducerIdManager(
-                        () -> reserveProducerIds(controller, config.nodeId()))))
+                        () -> reserveProducerIds(backend, controller, config.nodeId()))))
                 .register(new ProduceHandler(replicas))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
@@ -107,8 +110,15 @@ final class BrokerApis {
         return registry;
     }
 
-    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(ControllerChannel controller,
+    /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */
+    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(MetadataBackend backend,
+                                                                                 ControllerChannel controller,
                                                                                  int nodeId) {
+        int size = Controller.PRODUCER_ID_BLOCK_SIZE;
+        Optional<CompletableFuture<Long>> own = backend.allocateProducerIds(nodeId, size);
+        if (own.isPresent()) {
+            return own.get().thenApply(first -> new ProducerIdManager.Block(first, size));
+        }
         return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
                 .thenApply(message -> {
                     AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;

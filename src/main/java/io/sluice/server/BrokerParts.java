@@ -81,7 +81,8 @@ public final class BrokerParts implements AutoCloseable {
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
-        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer);
+        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer,
+                meters);
         backend.addListener(groupCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
@@ -96,8 +97,8 @@ public final class BrokerParts implements AutoCloseable {
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
     private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend,
-                                                     ControllerChannel controller,
-                                                     ReplicaManager replicas, ScheduledExecutorService timer) {
+                                                     ControllerChannel controller, ReplicaManager replicas,
+                                                     ScheduledExecutorService timer, MeterRegistry meters) {
         InternalTopic offsetsTopic = new InternalTopic(GroupCoordinator.OFFSETS_TOPIC,
                 config.getInt("offsets.topic.num.partitions"), (short) config.getInt("offsets.topic.replication.factor"),
                 Map.of("cleanup.policy", "compact", "compression.type", "producer"), backend::image, controller);
@@ -110,7 +111,7 @@ public final class BrokerParts implements AutoCloseable {
                 config.getInt("group.consumer.heartbeat.interval.ms"), config.getInt("group.consumer.max.size"),
                 config.getList("group.consumer.assignors"));
         return new GroupCoordinator(replicas, offsetsTopic, timer, groupConfig, consumerConfig, backend::image,
-                Math.min(4, Runtime.getRuntime().availableProcessors()));
+                Math.min(4, Runtime.getRuntime().availableProcessors()), meters);
     }
 
     /** Logs on disk for partitions the metadata no longer places here (deleted while we were down). */

@@ -9,7 +9,10 @@ import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
-import io.sluice.metadata.kraft.SingleVoterBackend;
+import io.sluice.metadata.kraft.MetaProperties;
+import io.sluice.metadata.kraft.RaftBackend;
+import io.sluice.testing.SingleNodeQuorum;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +60,8 @@ class ControllerTest {
 
     @TempDir
     Path dir;
-    private SingleVoterBackend backend;
+    private final Vertx vertx = Vertx.vertx();
+    private RaftBackend backend;
     private Controller controller;
 
     @BeforeEach
@@ -68,8 +72,8 @@ class ControllerTest {
     }
 
     private void startController(boolean deleteTopicEnable) {
-        SingleVoterBackend.format(dir, "cluster", 1);
-        backend = new SingleVoterBackend(dir, 1);
+        MetaProperties.format(dir, "cluster", 1);
+        backend = SingleNodeQuorum.backend(dir, 1, java.util.Optional.empty(), vertx);
         backend.start();
         controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable), backend,
                 TOPIC_CONFIGS, BROKER_CONFIGS);
@@ -81,7 +85,12 @@ class ControllerTest {
     }
 
     @AfterEach
-    void stop() {
+    void tearDown() {
+        stop();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private void stop() {
         controller.close();
         backend.close();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Supplier;
 import io.sluice.metadata.MetadataImage;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
@@ -59,7 +60,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     private final int partition;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
-    private final OffsetStore offsets = new OffsetStore();
+    private final OffsetStore offsets;
     private final RecordAppender appender;
     private final GroupConfig config;
     private final LongSupplier clock;
@@ -72,14 +73,18 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
                                  ScheduledExecutorService scheduler, GroupConfig config, LongSupplier clock) {
+        // Lag gauges into a registry nobody scrapes: a shard on its own has no broker to report through.
         this(partition, appender, executor, scheduler, config, ConsumerGroupConfig.DEFAULTS,
-                () -> MetadataImage.empty(""), clock);
+                () -> MetadataImage.empty(""), clock,
+                new ConsumerLagMetrics(new SimpleMeterRegistry(), tp -> java.util.OptionalLong.empty()));
     }
 
     public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
                                  ScheduledExecutorService scheduler, GroupConfig config,
-                                 ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image, LongSupplier clock) {
+                                 ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image, LongSupplier clock,
+                                 ConsumerLagMetrics lag) {
         this.partition = partition;
+        this.offsets = new OffsetStore(lag);
         this.appender = appender;
         this.config = config;
         this.clock = clock;
@@ -135,6 +140,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     @Override
     public void onLoaded() {
+        offsets.startReporting();
         classic.onLoaded();
         consumer.onLoaded();
         scheduleRetention();
@@ -142,6 +148,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     @Override
     public void onUnloaded() {
+        offsets.stopReporting();
         classic.onUnloaded();
         timers.cancelAll();
     }

@@ -21,6 +21,20 @@ public record MetaProperties(String clusterId, int nodeId) {
     public static final String FILE_NAME = "meta.properties";
     private static final String VERSION = "1";
 
+    /**
+     * Formats a storage directory: writes {@code meta.properties}. Formatting again with the same
+     * values is a no-op (so a single node can format itself on every start); different values are refused.
+     */
+    public static void format(Path dir, String clusterId, int nodeId) {
+        MetaProperties wanted = new MetaProperties(clusterId, nodeId);
+        Optional<MetaProperties> existing = read(dir);
+        if (existing.isPresent()) {
+            existing.get().requireSame(wanted, dir);
+        } else {
+            wanted.write(dir);
+        }
+    }
+
     public static Optional<MetaProperties> read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.exists(file)) {

@@ -74,7 +74,8 @@ import org.jboss.logging.Logger;
  */
 public final class RaftBackend implements MetadataBackend {
     private static final Logger LOG = Logger.getLogger(RaftBackend.class);
-    public static final String LOG_DIR_NAME = SingleVoterBackend.LOG_DIR_NAME;
+    /** The metadata log's directory under {@code metadata.log.dir}, named as Kafka names it. */
+    public static final String LOG_DIR_NAME = "__cluster_metadata-0";
     static final String REGISTRATION = "broker-registration";
     static final String REGISTERED = "broker-registered";
     private static final long ANNOUNCE_RETRY_MS = 500;
@@ -152,11 +153,6 @@ public final class RaftBackend implements MetadataBackend {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** Formats storage as the single-voter backend always has: meta.properties with cluster and node id. */
-    public static void format(Path logDir, String clusterId, int nodeId) {
-        SingleVoterBackend.format(logDir, clusterId, nodeId);
     }
 
     @Override

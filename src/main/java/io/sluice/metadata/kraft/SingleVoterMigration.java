@@ -14,7 +14,7 @@ import java.nio.file.StandardCopyOption;
 import org.jboss.logging.Logger;
 
 /**
- * Moves a log written by the single-voter backend ({@link MetadataLogFile}) onto the Raft log: its image
+ * Moves a log written by the former single-voter backend (before nodes ran Raft) ({@link MetadataLogFile}) onto the Raft log: its image
  * becomes a Raft snapshot ending where the old log ended (epoch 0, before any Raft epoch), and the old
  * file is renamed aside. Only for a quorum of one: nobody else holds a log to agree with.
  *

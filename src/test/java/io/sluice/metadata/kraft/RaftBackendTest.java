@@ -194,11 +194,13 @@ class RaftBackendTest {
     void aSingleVoterLogFromBeforeTheQuorumIsMovedOntoTheRaftLog() throws Exception {
         quorum = new RaftQuorum(dir, 1, 20_000);
         long oldEnd;
-        try (SingleVoterBackend old = new SingleVoterBackend(quorum.dir(1), 1, java.util.Optional.of("cluster-1"))) {
-            old.start();
-            old.write(topic("kept", 2)).join();
-            old.write(List.of(MetadataRecords.producerIds(1, 1000))).join();
-            oldEnd = old.image().offset();
+        // The log a single node wrote before it ran Raft: the single-voter format, in the Raft log's directory.
+        java.nio.file.Path raftDir = quorum.dir(1).resolve(RaftBackend.LOG_DIR_NAME);
+        java.nio.file.Files.createDirectories(raftDir);
+        try (MetadataLogFile old = MetadataLogFile.open(raftDir, batch -> { })) {
+            old.append(topic("kept", 2));
+            old.append(List.of(MetadataRecords.producerIds(1, 1000)));
+            oldEnd = old.nextOffset() - 1;
         }
         quorum.start(1);
         RaftBackend migrated = quorum.nodes.get(1);

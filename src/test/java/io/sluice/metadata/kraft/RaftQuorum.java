@@ -33,7 +33,7 @@ final class RaftQuorum implements AutoCloseable {
         this.snapshotInterval = snapshotInterval;
         for (int id = 1; id <= voterCount; id++) {
             voters.put(id, new Address("127.0.0.1", freePort()));
-            RaftBackend.format(dir(id), "cluster-1", id);
+            MetaProperties.format(dir(id), "cluster-1", id);
         }
     }
 
@@ -42,7 +42,7 @@ final class RaftQuorum implements AutoCloseable {
     }
 
     RaftBackend create(int id) {
-        RaftBackend.format(dir(id), "cluster-1", id);
+        MetaProperties.format(dir(id), "cluster-1", id);
         boolean voter = voters.containsKey(id);
         // Fetch timeout = election timeout: a dead leader is noticed after one timeout, not two.
         RaftBackendSettings settings = new RaftBackendSettings(dir(id),
