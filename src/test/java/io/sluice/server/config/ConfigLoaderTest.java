@@ -38,21 +38,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theImagesClusterIdVariableNamesTheCluster() {
-        Map<String, String> loaded = ConfigLoader.load(Optional.empty(),
-                Map.of("CLUSTER_ID", "5L6g3nShT-eMCtK--X86sw", "KAFKA_NODE_ID", "4"));
-        assertEquals(Map.of("cluster.id", "5L6g3nShT-eMCtK--X86sw", "node.id", "4"), loaded);
-        // KAFKA_CLUSTER_ID is the more specific name: it wins
-        assertEquals("MkU3OEVBNTcwNTJENDM2Qk", ConfigLoader.load(Optional.empty(),
-                Map.of("CLUSTER_ID", "5L6g3nShT-eMCtK--X86sw", "KAFKA_CLUSTER_ID", "MkU3OEVBNTcwNTJENDM2Qk"))
-                .get("cluster.id"));
-        // alone it is not configuration: the single-node defaults still apply, under that cluster id
-        Map<String, String> single = ConfigLoader.load(Optional.empty(), Map.of("CLUSTER_ID", "5L6g3nShT-eMCtK--X86sw"));
-        assertEquals("broker,controller", single.get("process.roles"));
-        assertEquals("5L6g3nShT-eMCtK--X86sw", single.get("cluster.id"));
-    }
-
-    @Test
     void environmentOverridesTheFile() throws Exception {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, "# comment\nnum.partitions=3\nlog.dirs = /from/file\nbroker.id:7\n", StandardCharsets.ISO_8859_1);
