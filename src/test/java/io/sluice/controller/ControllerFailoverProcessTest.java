@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.testing.BrokerMetadataView;
 import io.sluice.testing.ClusterProcesses;
 import io.sluice.testing.QuorumLog;
+import io.sluice.testing.RawKafkaClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +105,29 @@ class ControllerFailoverProcessTest {
                 .collect(Collectors.toSet()));
         assertEquals(Set.copyOf(brokerIds), quorum.observers().stream().map(QuorumInfo.ReplicaState::replicaId)
                 .collect(Collectors.toSet()));
+    }
+
+    @Test
+    void topicsCreatedThroughEachBrokerShowTheSameMetadataOnAllBrokers() throws Exception {
+        List<String> topics = new ArrayList<>();
+        for (ClusterProcesses.Node b : cluster.brokers()) {
+            String topic = "via-broker-" + b.id();
+            CreateTopicsRequestData.CreatableTopicCollection wanted = new CreateTopicsRequestData.CreatableTopicCollection();
+            wanted.add(new CreateTopicsRequestData.CreatableTopic().setName(topic).setNumPartitions(3).setReplicationFactor((short) 3));
+            // Straight to this broker (an admin client would choose the node itself): it forwards to the controller.
+            try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", b.port())) {
+                long t0 = System.nanoTime();
+                CreateTopicsResponse response = client.send(new CreateTopicsRequest.Builder(
+                        new CreateTopicsRequestData().setTopics(wanted).setTimeoutMs(10_000)).build((short) 7));
+                assertEquals(Errors.NONE.code(), response.data().topics().find(topic).errorCode(),
+                        "CreateTopics through broker " + b.id() + ": " + response.data());
+                assertSameMetadataOnAllBrokers(List.of(topic), Duration.ofSeconds(10));
+                System.out.printf("Topic created through broker %d: on all brokers alike after %d ms%n", b.id(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+            topics.add(topic);
+        }
+        assertSameMetadataOnAllBrokers(topics, Duration.ofSeconds(10));
     }
 
     @Test

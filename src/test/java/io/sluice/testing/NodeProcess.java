@@ -43,10 +43,6 @@ public final class NodeProcess implements AutoCloseable {
         return name;
     }
 
-    public Map<String, String> env() {
-        return env;
-    }
-
     /** Launches the JVM; does not wait for it to be ready (see {@link #awaitLog}). */
     public synchronized NodeProcess start() {
         if (isAlive()) {

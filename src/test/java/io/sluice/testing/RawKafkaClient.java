@@ -1,5 +1,6 @@
 package io.sluice.testing;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -21,7 +22,9 @@ public final class RawKafkaClient implements AutoCloseable {
     public RawKafkaClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
-        out = new DataOutputStream(socket.getOutputStream());
+        // As Kafka's clients do: without it the frame's second write waits out the peer's delayed ACK (~40 ms).
+        socket.setTcpNoDelay(true);
+        out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         in = new DataInputStream(socket.getInputStream());
     }
 
