@@ -79,13 +79,13 @@ final class BrokerApis {
                 // Blocks from the backend where any broker may take them (zk mode), else from the controller.
                 .register(new InitProducerIdHandler(new ProducerIdManager(
                         () -> reserveProducerIds(backend, controller, config.nodeId()))))
-                .register(new ProduceHandler(replicas))
+                .register(new ProduceHandler(replicas, backend::image))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
                 .register(new DeleteRecordsHandler(replicas))
                 .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
-                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers))
+                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers, backend::image))
                 // consumer groups, classic protocol
                 .register(new FindCoordinatorHandler(groups))
                 .register(new JoinGroupHandler(groups))

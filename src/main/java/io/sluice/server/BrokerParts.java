@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
+import io.sluice.replica.ReplicationSettings;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ConfigDescriber;
 import io.sluice.server.config.TopicConfigs;
@@ -77,7 +78,8 @@ public final class BrokerParts implements AutoCloseable {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
-                topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters);
+                topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters, replicationSettings(config),
+                controllerChannel, timer);
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
@@ -133,6 +135,15 @@ public final class BrokerParts implements AutoCloseable {
         return override != null ? Integer.parseInt(override) : config.getInt("min.insync.replicas");
     }
 
+    private static ReplicationSettings replicationSettings(BrokerConfig config) {
+        return new ReplicationSettings(config.getInt("replica.fetch.max.bytes"),
+                config.getInt("replica.fetch.response.max.bytes"), config.getInt("replica.fetch.wait.max.ms"),
+                config.getInt("replica.fetch.min.bytes"), config.getInt("replica.fetch.backoff.ms"),
+                config.getInt("replica.socket.timeout.ms"), config.getInt("num.replica.fetchers"),
+                config.getLong("replica.lag.time.max.ms"), config.getLong("replica.high.watermark.checkpoint.interval.ms"),
+                config.interBrokerListenerName());
+    }
+
     private static ControllerSettings controllerSettings(BrokerConfig config) {
         return new ControllerSettings(config.nodeId(), config.getInt("num.partitions"),
                 (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
@@ -144,9 +155,10 @@ public final class BrokerParts implements AutoCloseable {
      */
     void registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        backend.announceBroker(config.nodeId(), endpoints, rack)
+        long brokerEpoch = backend.announceBroker(config.nodeId(), endpoints, rack)
                 .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
                 .join();
+        replicas.brokerEpoch(brokerEpoch);
     }
 
     public MetadataBackend backend() {
@@ -194,6 +206,7 @@ public final class BrokerParts implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         groupCoordinator.close();
+        replicas.close();
         timer.shutdownNow();
         controller.close();
         backend.close();
