@@ -69,6 +69,9 @@ public final class RaftNode {
     private long nextRequestId;
     private long inflightRequestId = -1;
     private long inflightSince;
+    private int inflightTarget = NONE;
+    /** An observer's guess at a voter that is down (its old leader, or one that did not answer): asked last. */
+    private int suspectVoter = NONE;
     private long nextFetchAt;
     private SnapshotDownload download;
 
@@ -491,13 +494,21 @@ public final class RaftNode {
         if (role != Role.FOLLOWER && !observerLooking) {
             return;
         }
-        boolean inflight = inflightRequestId != -1 && now - inflightSince < config.requestTimeoutMs();
+        // A leader answers within its long-poll wait and any other voter at once, so an observer looking for
+        // the leader gives up on a silent voter (likely down) after twice that, not the full request timeout.
+        long timeout = observerLooking ? Math.min(config.requestTimeoutMs(), 2 * config.fetchMaxWaitMs())
+                : config.requestTimeoutMs();
+        boolean inflight = inflightRequestId != -1 && now - inflightSince < timeout;
         if (inflight || now < nextFetchAt) {
             return;
+        }
+        if (inflightRequestId != -1 && observerLooking) {
+            suspectVoter = inflightTarget;
         }
         int target = role == Role.FOLLOWER ? leaderId : randomVoter();
         inflightRequestId = nextRequestId++;
         inflightSince = now;
+        inflightTarget = target;
         if (download != null) {
             transport.send(target, new FetchSnapshotRequest(self, epoch, inflightRequestId, download.id(),
                     download.position()));
@@ -510,6 +521,9 @@ public final class RaftNode {
 
     private int randomVoter() {
         List<Integer> ids = new ArrayList<>(config.voters().keySet());
+        if (ids.size() > 1) {
+            ids.remove(Integer.valueOf(suspectVoter));
+        }
         return ids.get(random.nextInt(ids.size()));
     }
 
@@ -617,6 +631,7 @@ public final class RaftNode {
         if (config.isVoter()) {
             becomeProspective();
         } else {
+            suspectVoter = leaderId; // it went quiet: look for its successor among the others first
             leaderId = NONE;
             becomeUnattached();
         }

@@ -213,4 +213,34 @@ class RaftNodeTest {
         assertEquals(2, again.fetchOffset());
         assertEquals(1, again.lastFetchedEpoch());
     }
+
+    @Test
+    void anObserverWhoseLeaderWentQuietAsksTheOtherVotersFirst() {
+        for (int seed = 0; seed < 20; seed++) {
+            List<Integer> targets = new ArrayList<>();
+            List<RaftMessage> out = new ArrayList<>();
+            RaftNode observer = new RaftNode(config(4, THREE), new MemoryRaftLog(), new MemoryQuorumStateStore(),
+                    new MemorySnapshotStore(), (to, m) -> {
+                        targets.add(to);
+                        out.add(m);
+                    }, listener, new Random(seed), 0);
+            observer.tick(1);
+            FetchRequest first = (FetchRequest) out.get(out.size() - 1);
+            // Whoever it asked names node 2 as the leader of epoch 1: the observer follows node 2.
+            observer.handle(new FetchResponse(targets.get(targets.size() - 1), 1, 2, first.requestId(),
+                    RaftMessage.Error.NOT_LEADER, List.of(), -1, null, null), 2);
+            observer.tick(3);
+            assertEquals(2, observer.leaderId());
+            assertEquals(2, targets.get(targets.size() - 1));
+            // Node 2 goes quiet past the fetch timeout: the observer looks for its successor among nodes 1 and 3 first
+            // (without the preference, 20 seeds would pick node 2 first at least once all but surely).
+            int before = targets.size();
+            for (long t = 300; t < 1000; t += 10) {
+                observer.tick(t);
+            }
+            List<Integer> after = targets.subList(before, targets.size());
+            assertFalse(after.isEmpty(), "the observer keeps looking");
+            assertTrue(after.get(0) != 2, "seed " + seed + ": asked the quiet leader first: " + after);
+        }
+    }
 }
