@@ -121,8 +121,8 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Appends a coordinator's batches as leader: transaction markers (control batches) and transactional offset
-     * commits, written for a producer without sequence numbers. The producer epoch is still checked, so a marker of
-     * an older epoch than the partition has seen is refused.
+     * commits, written for a producer. Their sequences are not checked (the coordinator does not track the producer's);
+     * the producer epoch is, so a marker of an older epoch than the partition has seen is refused.
      */
     public LogAppendResult appendAsCoordinator(MemoryRecords records, int leaderEpoch) {
         return doAppend(records, leaderEpoch, true, true, true);

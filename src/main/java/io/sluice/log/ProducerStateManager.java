@@ -176,10 +176,6 @@ final class ProducerStateManager {
         }
         if (batch.isTransactional() && e.txnFirstOffset() == NO_TXN)
             e = new ProducerEntry(e.epoch(), e.batches(), batch.baseOffset());
-        if (batch.baseSequence() == RecordBatch.NO_SEQUENCE) {
-            // A coordinator's write for the producer (transactional offset commit): no sequence to remember.
-            return new ProducerEntry(epoch, epoch > e.epoch() ? List.of() : e.batches(), e.txnFirstOffset());
-        }
         return e.withBatch(epoch, new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
     }

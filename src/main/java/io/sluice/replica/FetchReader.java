@@ -1,5 +1,6 @@
 package io.sluice.replica;
 
+import io.sluice.log.AbortedTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,9 +32,10 @@ public final class FetchReader {
         }
     }
 
-    /** What one partition answered. */
+    /** What one partition answered; abortedTransactions only for read_committed (null otherwise). */
     public record PartitionResult(Target target, Errors error, String topicName, long highWatermark,
-                                  long lastStableOffset, long logStartOffset, Records records) {}
+                                  long lastStableOffset, long logStartOffset, Records records,
+                                  List<AbortedTransaction> abortedTransactions) {}
 
     public record Outcome(List<PartitionResult> partitions, int bytes, boolean hasError) {}
 
@@ -87,14 +89,18 @@ public final class FetchReader {
                     ? MemoryRecords.EMPTY
                     : partition.read(target.fetchOffset(), maxBytes, upper, minOneMessage);
             replicas.topicMetrics().fetched(name, records.sizeInBytes());
-            return new PartitionResult(target, Errors.NONE, name, hwm, lso, partition.log().logStartOffset(), records);
+            // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
+            List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
+                    ? partition.log().abortedTransactions(target.fetchOffset(), upper) : readCommitted ? List.of() : null;
+            return new PartitionResult(target, Errors.NONE, name, hwm, lso, partition.log().logStartOffset(), records,
+                    aborted);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),
-                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY);
+                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null);
         }
     }
 
     private static PartitionResult failed(Target target, String name, Errors error) {
-        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY);
+        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY, null);
     }
 }

@@ -75,9 +75,9 @@ public final class Partition {
         return log.logEndOffset();
     }
 
-    /** Without transactions every offset below the high watermark is stable. */
+    /** Below the high watermark, up to the first offset of the oldest open transaction (KIP-98). */
     public long lastStableOffset() {
-        return highWatermark();
+        return log.lastStableOffset(highWatermark());
     }
 
     LogAppendResult appendAsLeader(int nodeId, MemoryRecords records, short requiredAcks) {
@@ -90,6 +90,14 @@ public final class Partition {
                     + ") are fewer than min.insync.replicas=" + current.minInsyncReplicas());
         }
         return log.append(records, current.leaderEpoch(), true);
+    }
+
+    /** A coordinator's write as leader (transaction markers, transactional offset commits): no sequence checks. */
+    LogAppendResult appendAsCoordinator(int nodeId, MemoryRecords records) {
+        if (state.leader() != nodeId) {
+            throw new NotLeaderOrFollowerException("This broker is not the leader of " + topicPartition);
+        }
+        return log.appendAsCoordinator(records, state.leaderEpoch());
     }
 
     /** Checks a client's view of the leader epoch (KIP-320): older is fenced, newer means our metadata lags. */

@@ -3,11 +3,6 @@ package io.sluice.server;
 import io.sluice.metadata.ControllerChannel;
 import io.sluice.server.config.MetadataMode;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
-import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
-import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
-import java.util.concurrent.CompletableFuture;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
 import io.sluice.protocol.handler.ConsumerGroupHeartbeatHandler;
@@ -24,7 +19,11 @@ import io.sluice.protocol.handler.OffsetFetchHandler;
 import io.sluice.protocol.handler.SyncGroupHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.protocol.HandlerRegistry;
-import io.sluice.coordinator.txn.ProducerIdManager;
+import io.sluice.coordinator.txn.TransactionCoordinator;
+import io.sluice.protocol.handler.AddOffsetsToTxnHandler;
+import io.sluice.protocol.handler.AddPartitionsToTxnHandler;
+import io.sluice.protocol.handler.EndTxnHandler;
+import io.sluice.protocol.handler.TxnOffsetCommitHandler;
 import io.sluice.protocol.handler.AlterConfigsHandler;
 import io.sluice.protocol.handler.DeleteRecordsHandler;
 import io.sluice.protocol.handler.DescribeConfigsHandler;
@@ -60,7 +59,8 @@ final class BrokerApis {
     private BrokerApis() {}
 
     static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, ControllerChannel controller,
-                                    ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups) {
+                                    ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups,
+                                    TransactionCoordinator transactions) {
         HandlerRegistry registry = new HandlerRegistry();
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(backend::image, controller, config.nodeId(),
@@ -74,8 +74,7 @@ final class BrokerApis {
                 .register(new AlterConfigsHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
-                .register(new InitProducerIdHandler(new ProducerIdManager(
-                        () -> reserveProducerIds(controller, config.nodeId()))))
+                .register(new InitProducerIdHandler(transactions))
                 .register(new ProduceHandler(replicas))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
@@ -84,7 +83,7 @@ final class BrokerApis {
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
                         new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers))
                 // consumer groups, classic protocol
-                .register(new FindCoordinatorHandler(groups))
+                .register(new FindCoordinatorHandler(groups, transactions))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -94,7 +93,12 @@ final class BrokerApis {
                 .register(new ListGroupsHandler(groups))
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
-                .register(new OffsetDeleteHandler(groups));
+                .register(new OffsetDeleteHandler(groups))
+                // transactions (KIP-98)
+                .register(new AddPartitionsToTxnHandler(transactions, backend::image))
+                .register(new AddOffsetsToTxnHandler(transactions, groups))
+                .register(new EndTxnHandler(transactions))
+                .register(new TxnOffsetCommitHandler(groups));
         // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
         if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))
@@ -107,15 +111,4 @@ final class BrokerApis {
         return registry;
     }
 
-    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(ControllerChannel controller,
-                                                                                 int nodeId) {
-        return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
-                .thenApply(message -> {
-                    AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;
-                    if (response.errorCode() != Errors.NONE.code()) {
-                        throw Errors.forCode(response.errorCode()).exception();
-                    }
-                    return new ProducerIdManager.Block(response.producerIdStart(), response.producerIdLen());
-                });
-    }
 }

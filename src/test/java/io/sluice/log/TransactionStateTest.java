@@ -63,6 +63,20 @@ class TransactionStateTest {
     }
 
     @Test
+    void coordinatorSequencesAreNotChecked() {
+        try (PartitionLog log = open(true)) {
+            SimpleRecord r = new SimpleRecord(1_000L, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+            log.appendAsCoordinator(MemoryRecords.withTransactionalRecords(Compression.NONE, A, (short) 0,
+                    0, r), 0);
+            log.appendAsCoordinator(MemoryRecords.withTransactionalRecords(Compression.NONE, A, (short) 0,
+                    0, r), 0);
+            assertEquals(0, log.lastStableOffset(log.logEndOffset()));
+            log.appendAsCoordinator(marker(A, ControlRecordType.COMMIT), 0);
+            assertEquals(3, log.lastStableOffset(log.logEndOffset()));
+        }
+    }
+
+    @Test
     void clientsCannotWriteMarkers() {
         try (PartitionLog log = open(true)) {
             assertThrows(InvalidRecordException.class, () -> log.append(marker(A, ControlRecordType.COMMIT), 0, true));
