@@ -331,6 +331,13 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         return response;
     }
 
+    /** The partitions of a group with offsets committed in a transaction that has not ended yet. */
+    public Set<TopicPartition> partitionsWithPendingTransactionalOffsets(String groupId) {
+        Set<TopicPartition> out = new HashSet<>();
+        pendingTxnOffsets.values().forEach(byGroup -> out.addAll(byGroup.getOrDefault(groupId, Map.of()).keySet()));
+        return out;
+    }
+
     /** The producer's transaction ended with a marker in this partition: its offsets become committed, or vanish. */
     public void completeTransaction(long producerId, boolean committed) {
         Map<String, Map<TopicPartition, OffsetValue>> pending = pendingTxnOffsets.remove(producerId);

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -258,5 +259,30 @@ class TransactionsEndToEndTest {
             expected.addAll(seq("d", 0, 1));
             assertEquals(expected, readAll(rc, tp));
         }
+    }
+
+    @Test
+    void transactionalOffsetsAreResolvedByTheirMarkersWhenTheCoordinatorReloads() throws Exception {
+        String in = topic(), group = "g-" + in, txnId = "tx-" + in;
+        TopicPartition inTp = new TopicPartition(in, 0);
+        ConsumerGroupMetadata simple = new ConsumerGroupMetadata(group);
+        KafkaProducer<String, String> p = producer(txnId, 60_000);
+        p.initTransactions();
+        p.beginTransaction(); p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(5)), simple); p.commitTransaction();
+        p.beginTransaction(); p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(9)), simple); p.abortTransaction();
+        p.beginTransaction(); p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(12)), simple);
+        assertEquals(5L, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(inTp).offset(),
+                "an open transaction's offsets are not visible");
+        p.close(Duration.ZERO); // gone with its transaction open
+        admin.close();
+        broker.stop();
+        broker.start();
+        admin = Admin.create(broker.clientProps());
+        assertEquals(5L, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(inTp).offset(),
+                "after reload: committed kept, aborted dropped, open still pending");
+        try (KafkaProducer<String, String> again = producer(txnId, 60_000)) {
+            again.initTransactions(); // aborts the open transaction and its offsets
+        }
+        assertEquals(5L, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(inTp).offset());
     }
 }
