@@ -273,6 +273,14 @@ class TransactionsEndToEndTest {
         p.beginTransaction(); p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(12)), simple);
         assertEquals(5L, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(inTp).offset(),
                 "an open transaction's offsets are not visible");
+        try (KafkaConsumer<String, String> rc = consumer(group, IsolationLevel.READ_COMMITTED)) {
+            // read_committed consumers require stable offsets (KIP-447) and keep retrying while the offset is pending
+            assertThrows(org.apache.kafka.common.errors.TimeoutException.class,
+                    () -> rc.committed(java.util.Set.of(inTp), Duration.ofMillis(1_500)));
+        }
+        try (KafkaConsumer<String, String> ru = consumer(group, IsolationLevel.READ_UNCOMMITTED)) {
+            assertEquals(5L, ru.committed(java.util.Set.of(inTp), Duration.ofSeconds(10)).get(inTp).offset());
+        }
         p.close(Duration.ZERO); // gone with its transaction open
         admin.close();
         broker.stop();
