@@ -22,7 +22,9 @@ import io.sluice.protocol.HandlerRegistry;
 import io.sluice.coordinator.txn.TransactionCoordinator;
 import io.sluice.protocol.handler.AddOffsetsToTxnHandler;
 import io.sluice.protocol.handler.AddPartitionsToTxnHandler;
+import io.sluice.protocol.handler.DescribeTransactionsHandler;
 import io.sluice.protocol.handler.EndTxnHandler;
+import io.sluice.protocol.handler.ListTransactionsHandler;
 import io.sluice.protocol.handler.TxnOffsetCommitHandler;
 import io.sluice.protocol.handler.AlterConfigsHandler;
 import io.sluice.protocol.handler.DeleteRecordsHandler;
@@ -98,7 +100,9 @@ final class BrokerApis {
                 .register(new AddPartitionsToTxnHandler(transactions, backend::image))
                 .register(new AddOffsetsToTxnHandler(transactions, groups))
                 .register(new EndTxnHandler(transactions))
-                .register(new TxnOffsetCommitHandler(groups));
+                .register(new TxnOffsetCommitHandler(groups))
+                .register(new DescribeTransactionsHandler(transactions))
+                .register(new ListTransactionsHandler(transactions));
         // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
         if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))

@@ -100,6 +100,11 @@ public final class TransactionCoordinator implements AutoCloseable {
         });
     }
 
+    /** True if any partition this broker leads is still loading. */
+    public boolean anyLoading() {
+        return runtime.anyLoading();
+    }
+
     @Override
     public void close() {
         cleanup.cancel(false);

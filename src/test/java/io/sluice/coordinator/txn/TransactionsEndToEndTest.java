@@ -16,6 +16,9 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +34,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -290,5 +294,31 @@ class TransactionsEndToEndTest {
             again.initTransactions(); // aborts the open transaction and its offsets
         }
         assertEquals(5L, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(inTp).offset());
+    }
+
+    @Test
+    void describeAndListTransactionsShowTheCoordinatorsView() throws Exception {
+        String t = topic(), id = "tx-" + t;
+        TopicPartition tp = new TopicPartition(t, 0);
+        try (KafkaProducer<String, String> p = producer(id, 30_000)) {
+            p.initTransactions();
+            p.beginTransaction(); send(p, t, "x", 0, 1); p.flush();
+            TransactionDescription open = admin.describeTransactions(List.of(id)).description(id).get();
+            assertEquals(TransactionState.ONGOING, open.state());
+            assertEquals(java.util.Set.of(tp), open.topicPartitions());
+            assertEquals(30_000, open.transactionTimeoutMs());
+            assertTrue(open.transactionStartTimeMs().isPresent());
+            assertTrue(admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                    .all().get().stream().anyMatch(l -> l.transactionalId().equals(id) && l.producerId() == open.producerId()));
+            p.commitTransaction();
+            TransactionDescription done = admin.describeTransactions(List.of(id)).description(id).get();
+            assertEquals(TransactionState.COMPLETE_COMMIT, done.state());
+            assertEquals(java.util.Set.of(), done.topicPartitions());
+            assertTrue(admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                    .all().get().stream().noneMatch(l -> l.transactionalId().equals(id)));
+        }
+        java.util.concurrent.ExecutionException missing = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> admin.describeTransactions(List.of("no-such-id")).description("no-such-id").get());
+        assertTrue(missing.getCause() instanceof TransactionalIdNotFoundException, missing.toString());
     }
 }
