@@ -1,5 +1,7 @@
 package io.sluice.coordinator.group;
 
+import io.sluice.testing.RawKafkaClient;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -188,13 +190,6 @@ class GroupProtocolErrorsTest {
         assertEquals(Errors.NONE, heartbeat(g, member, 1, null), "the member and its generation survived");
         SyncGroupResponseData again = sync(g, member, 1, null);
         assertArrayEquals(new byte[] {9}, again.assignment(), "the assignment survived");
-    }
-
-    @Test
-    void transactionCoordinatorsAreNotAvailableYet() throws Exception {
-        FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-1"))).build((short) 4));
-        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), r.data().coordinators().get(0).errorCode());
     }
 
     // ------------------------------------------------------------------ requests

@@ -1,5 +1,7 @@
 package io.sluice.coordinator.group;
 
+import io.sluice.testing.RawKafkaClient;
+
 import static io.sluice.coordinator.group.ConsumerGroupEndToEndTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.sluice.coordinator.group;
+package io.sluice.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,13 +12,13 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /** One blocking connection that sends single requests, to check answers a client library would hide. */
-final class RawKafkaClient implements AutoCloseable {
+public final class RawKafkaClient implements AutoCloseable {
     private final Socket socket;
     private final DataOutputStream out;
     private final DataInputStream in;
     private int correlationId;
 
-    RawKafkaClient(String host, int port) throws IOException {
+    public RawKafkaClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
         out = new DataOutputStream(socket.getOutputStream());
@@ -26,7 +26,7 @@ final class RawKafkaClient implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+    public <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
         ApiKeys key = request.apiKey();
         short version = request.version();
         RequestHeader header = new RequestHeader(key, version, "raw-client", ++correlationId);
