@@ -283,6 +283,13 @@ public final class PartitionLog implements AutoCloseable {
         return unstable == ProducerStateManager.NO_TXN ? highWatermark : Math.min(unstable, highWatermark);
     }
 
+    /** The producers this partition knows, with their open transactions (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        synchronized (writeLock) {
+            return producers.activeProducers();
+        }
+    }
+
     /**
      * The aborted transactions with records in [fetchOffset, upperBound): those whose marker is at or after
      * fetchOffset (so they end there or later) and whose first offset is below upperBound. A marker always follows its

@@ -76,6 +76,16 @@ final class ProducerStateManager {
         return Optional.ofNullable(producers.get(producerId));
     }
 
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>(producers.size());
+        producers.forEach((id, e) -> {
+            BatchMetadata last = e.batches().isEmpty() ? null : e.batches().get(e.batches().size() - 1);
+            out.add(new ActiveProducer(id, e.epoch(), last == null ? -1 : last.lastSeq(),
+                    last == null ? -1 : last.timestamp(), e.txnFirstOffset()));
+        });
+        return out;
+    }
+
     /** Each producer's newest batch, for producers that have one. */
     void forEachLastBatch(java.util.function.BiConsumer<Long, BatchMetadata> action) {
         for (Map.Entry<Long, ProducerEntry> e : producers.entrySet()) {

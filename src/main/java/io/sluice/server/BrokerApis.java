@@ -22,6 +22,7 @@ import io.sluice.protocol.HandlerRegistry;
 import io.sluice.coordinator.txn.TransactionCoordinator;
 import io.sluice.protocol.handler.AddOffsetsToTxnHandler;
 import io.sluice.protocol.handler.AddPartitionsToTxnHandler;
+import io.sluice.protocol.handler.DescribeProducersHandler;
 import io.sluice.protocol.handler.DescribeTransactionsHandler;
 import io.sluice.protocol.handler.EndTxnHandler;
 import io.sluice.protocol.handler.ListTransactionsHandler;
@@ -102,7 +103,8 @@ final class BrokerApis {
                 .register(new EndTxnHandler(transactions))
                 .register(new TxnOffsetCommitHandler(groups))
                 .register(new DescribeTransactionsHandler(transactions))
-                .register(new ListTransactionsHandler(transactions));
+                .register(new ListTransactionsHandler(transactions))
+                .register(new DescribeProducersHandler(replicas));
         // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
         if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))

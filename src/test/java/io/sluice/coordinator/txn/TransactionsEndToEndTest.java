@@ -308,12 +308,17 @@ class TransactionsEndToEndTest {
             assertEquals(java.util.Set.of(tp), open.topicPartitions());
             assertEquals(30_000, open.transactionTimeoutMs());
             assertTrue(open.transactionStartTimeMs().isPresent());
+            var producers = admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers();
+            assertTrue(producers.stream().anyMatch(ps -> ps.producerId() == open.producerId()
+                    && ps.currentTransactionStartOffset().equals(java.util.OptionalLong.of(0))), producers.toString());
             assertTrue(admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
                     .all().get().stream().anyMatch(l -> l.transactionalId().equals(id) && l.producerId() == open.producerId()));
             p.commitTransaction();
             TransactionDescription done = admin.describeTransactions(List.of(id)).description(id).get();
             assertEquals(TransactionState.COMPLETE_COMMIT, done.state());
             assertEquals(java.util.Set.of(), done.topicPartitions());
+            assertTrue(admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers().stream()
+                    .allMatch(ps -> ps.currentTransactionStartOffset().isEmpty()), "no open transaction after the commit");
             assertTrue(admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
                     .all().get().stream().noneMatch(l -> l.transactionalId().equals(id)));
         }
