@@ -9,7 +9,8 @@
 // fetchTopicOffsetsByTimestamp, deleteTopicRecords, deleteTopics, a send to a missing topic without
 // auto-creation). The group-based read runs only
 // when the broker advertises FindCoordinator in ApiVersions; otherwise it prints
-// `SKIP kafkajs-group-consume: ...` (a capability check, not a disabled test).
+// `SKIP kafkajs-group-consume: ...` (a capability check, not a disabled test); so does the
+// two-member group check (disjoint shares, then a member leaving), under the same condition.
 // One line per check: `PASS name`, `FAIL name: reason` or `SKIP name: reason`; exit 1 on a FAIL.
 'use strict'
 
@@ -241,6 +242,10 @@ async function main() {
     })
   }
 
+  if (apis && apis.has(10)) {
+    await check('group-two-members', () => twoMemberGroup(admin))
+  }
+
   await check('admin-delete-topic-records', async () => {
     const p = [...countByPartition.entries()].find(([, n]) => n >= 3)
     expect(p, `no partition with 3 records: ${[...countByPartition]}`)
@@ -279,6 +284,72 @@ async function main() {
   })
 
   return finish(admin)
+}
+
+// Two members of one group split a 4-partition topic into disjoint non-empty shares and read every
+// record exactly once between them; when one leaves (disconnect sends LeaveGroup), the other takes
+// every partition and resumes at the committed offsets: no record again, none missed.
+async function twoMemberGroup(admin) {
+  const topic = `kafkajs-group-${RUN}`
+  const partitions = 4
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+  const groupId = `kafkajs-group-${RUN}`
+  const shares = [new Set(), new Set()] // the latest assignment each member was given
+  const got = [[], []]
+  const members = [0, 1].map(idx => {
+    const c = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 500, maxWaitTimeInMs: 200 })
+    c.on(c.events.GROUP_JOIN, e => { shares[idx] = new Set(e.payload.memberAssignment[topic] || []) })
+    return c
+  })
+  const producer = kafka.producer()
+  const produce = async (from, count) => {
+    const messages = []
+    for (let i = from; i < from + count; i++) messages.push({ key: `k${i}`, value: `seq-${i}`, partition: i % partitions })
+    await producer.send({ topic, acks: -1, messages })
+    return messages.map(m => m.value)
+  }
+  let left = false
+  try {
+    await producer.connect()
+    for (const [idx, c] of members.entries()) {
+      await c.connect()
+      await c.subscribe({ topic, fromBeginning: true })
+      // autoCommitThreshold 1: offsets are committed after every batch, so a takeover resumes exactly
+      await c.run({ autoCommitThreshold: 1, eachMessage: async ({ partition, message: m }) => { got[idx].push({ partition, value: m.value.toString() }) } })
+    }
+    await until('two disjoint non-empty shares covering the topic', () => {
+      const [a, b] = shares
+      return a.size > 0 && b.size > 0 && [...a].every(p => !b.has(p)) && a.size + b.size === partitions
+    })
+    const split = shares.map(s => new Set(s))
+    const expected = await produce(0, 80)
+    await until('80 records between two members', () => got[0].length + got[1].length >= 80)
+    split.forEach((share, idx) => {
+      const outside = got[idx].filter(r => !share.has(r.partition)).map(r => r.partition)
+      expect(outside.length === 0, `member ${idx} got records from partitions ${[...new Set(outside)]} outside its share ${[...share]}`)
+      expect(got[idx].length > 0, `member ${idx} (share ${[...share]}) got no record`)
+    })
+    const values = got.flat().map(r => r.value)
+    expect(values.length === 80 && new Set(values).size === 80 && expected.every(v => values.includes(v)),
+      `${values.length} records, ${new Set(values).size} distinct; expected the 80 produced exactly once`)
+
+    // Counted from the leave: whatever the remaining member reads from here on must be new.
+    const before = got[0].length
+    await members[1].disconnect()
+    left = true
+    await until('the remaining member taking every partition', () => shares[0].size === partitions)
+    const more = await produce(80, 40)
+    // Within a partition records come in order: a re-read from before the leave would arrive before the new ones.
+    await until('the 40 new records at the remaining member', () => more.every(v => got[0].slice(before).some(r => r.value === v)))
+    const after = got[0].slice(before).map(r => r.value)
+    expect(after.length === 40, `after the takeover got ${after.length} records, expected the 40 new ones exactly once ` +
+      `(a record from before the leave means the committed offsets were not used): ${after.filter(v => !more.includes(v)).slice(0, 5)}`)
+  } finally {
+    await members[0].disconnect()
+    if (!left) await members[1].disconnect()
+    await producer.disconnect()
+    await admin.deleteTopics({ topics: [topic], timeout: 15000 })
+  }
 }
 
 async function finish(admin) {

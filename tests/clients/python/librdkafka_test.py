@@ -7,7 +7,8 @@ Creates topics with the AdminClient, produces keyed records with headers under e
 (none, gzip, lz4, snappy, zstd) with acks=all + idempotence and with acks=1, then reads them back
 by partition assignment (no group protocol needed) and checks keys, values, headers, partitions,
 offsets and per-partition order against the delivery reports; then a record over the topic's
-max.message.bytes (MSG_SIZE_TOO_LARGE) and a fetch past the end (OFFSET_OUT_OF_RANGE). Prints one line per check,
+max.message.bytes (MSG_SIZE_TOO_LARGE) and a fetch past the end (OFFSET_OUT_OF_RANGE); then two
+members of one consumer group sharing a topic, and one of them leaving. Prints one line per check,
 `PASS name` or `FAIL name: reason`; exits 1 if any check failed.
 """
 import sys
@@ -304,6 +305,95 @@ def configs_and_partitions(topic):
     a.delete_topics([topic], request_timeout=15)[topic].result(timeout=DEADLINE_S)
 
 
+GROUP_PARTITIONS = 4
+
+
+def group_consumer(group):
+    """A group member (eager rebalancing, librdkafka's default); commits only when told."""
+    return Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": group, "enable.auto.commit": False,
+                     "auto.offset.reset": "earliest", "session.timeout.ms": 6000, "heartbeat.interval.ms": 500,
+                     "enable.partition.eof": False})
+
+
+def poll_members(members, got, until, what):
+    """Polls every member in turn (each needs its own polls to take part in a rebalance) until
+    `until()` holds; records go into got[member index] as (partition, offset, value)."""
+    deadline = time.time() + DEADLINE_S
+    while not until():
+        expect(time.time() < deadline, f"{what}: not within {DEADLINE_S} s")
+        for idx, c in enumerate(members):
+            msg = c.poll(0.1)
+            if msg is None:
+                continue
+            expect(msg.error() is None, f"member {idx}: consumer error {msg.error()}")
+            got[idx].append((msg.partition(), msg.offset(), msg.value().decode()))
+
+
+def produce_sequence(topic, start, count):
+    p = Producer({"bootstrap.servers": BOOTSTRAP, "acks": "all", "linger.ms": 5})
+    for i in range(start, start + count):
+        p.produce(topic, value=f"seq-{i}".encode(), key=f"k{i}".encode(), partition=i % GROUP_PARTITIONS)
+    expect(p.flush(DEADLINE_S) == 0, "undelivered records")
+    return {f"seq-{i}" for i in range(start, start + count)}
+
+
+@check("group-two-members")
+def group_two_members(topic):
+    """Two members of one group split a 4-partition topic into disjoint non-empty shares and read
+    every record exactly once between them; when one leaves, the other takes every partition and
+    resumes at the committed offsets (no record again, none missed)."""
+    a = admin()
+    a.create_topics([NewTopic(topic, num_partitions=GROUP_PARTITIONS, replication_factor=1)],
+                    request_timeout=15)[topic].result(timeout=DEADLINE_S)
+    all_partitions = set(range(GROUP_PARTITIONS))
+    group = f"librdkafka-group-{RUN}"
+    members = [group_consumer(group), group_consumer(group)]
+    got = [[], []]
+    left = False
+    try:
+        for c in members:
+            c.subscribe([topic])
+        shares = lambda: [{tp.partition for tp in c.assignment()} for c in members]  # noqa: E731
+
+        def split():
+            s0, s1 = shares()
+            return s0 and s1 and not (s0 & s1) and (s0 | s1) == all_partitions
+        poll_members(members, got, split, "two disjoint non-empty shares covering the topic")
+        s0, s1 = shares()
+        expected = produce_sequence(topic, 0, 80)
+        poll_members(members, got, lambda: len(got[0]) + len(got[1]) >= 80, "80 records between two members")
+        for idx, share in enumerate((s0, s1)):
+            outside = {p for p, _, _ in got[idx]} - share
+            expect(not outside, f"member {idx} got records from partitions {outside} outside its share {share}")
+            expect(got[idx], f"member {idx} (share {share}) got no record")
+        values = [v for g in got for _, _, v in g]
+        expect(len(values) == len(set(values)) and set(values) == expected,
+               f"{len(values)} records, {len(set(values))} distinct, expected the 80 produced exactly once")
+        for c in members:
+            c.commit(asynchronous=False)
+
+        # Counted from the leave: whatever the remaining member reads from here on must be new.
+        before = len(got[0])
+        members[1].close()  # leaves the group
+        left = True
+        survivor = members[:1]
+        poll_members(survivor, got, lambda: {tp.partition for tp in survivor[0].assignment()} == all_partitions,
+                     "the remaining member taking every partition")
+        expected_more = produce_sequence(topic, 80, 40)
+        # Within a partition records come in order: a re-read from before the leave arrives before the new ones.
+        poll_members(survivor, got, lambda: expected_more <= {v for _, _, v in got[0][before:]},
+                     "the 40 new records at the remaining member")
+        more = [v for _, _, v in got[0][before:]]
+        expect(sorted(more) == sorted(expected_more),
+               f"after the takeover got {len(more)} records, expected the 40 new ones exactly once "
+               f"(a record from before the leave means the committed offsets were not used)")
+    finally:
+        members[0].close()
+        if not left:
+            members[1].close()
+        a.delete_topics([topic], request_timeout=15)
+
+
 @check("admin-delete-topic")
 def delete_topic(topic):
     a = admin()
@@ -323,6 +413,7 @@ def main():
         offset_out_of_range(topic)
         delete_topic(topic)
     configs_and_partitions(f"librdkafka-configs-{RUN}")
+    group_two_members(f"librdkafka-group-{RUN}")
     failed = [r for r in results if r[1] is not None]
     print(f"# librdkafka {len(results) - len(failed)} passed, {len(failed)} failed", file=sys.stderr)
     sys.exit(1 if failed else 0)

@@ -1,6 +1,5 @@
 package io.sluice.controller;
 
-import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataRecords;
@@ -13,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -23,6 +21,14 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
+import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
+import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationResponseData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -61,6 +67,12 @@ public final class Controller implements AutoCloseable {
     private final TopicDeleter topicDeleter;
     private final PartitionCreator partitionCreator;
     private final ConfigChanger configChanger;
+    private final BrokerHeartbeats heartbeats;
+    private final BrokerLiveness liveness;
+    private final BrokerRegistrations registrations;
+    private final IsrChanger isrChanger;
+    private final LeaderElector leaderElector;
+    private final int leaderImbalancePerBrokerPercentage;
     /** The last queued operation; the next one starts after it. Guarded by {@code this}. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
@@ -72,6 +84,12 @@ public final class Controller implements AutoCloseable {
         this.topicDeleter = new TopicDeleter(settings.deleteTopicEnable());
         this.partitionCreator = new PartitionCreator(placer);
         this.configChanger = new ConfigChanger(settings.nodeId(), topicConfigValidator, brokerConfigValidator);
+        this.heartbeats = new BrokerHeartbeats(settings.brokerSessionTimeoutMs());
+        this.liveness = new BrokerLiveness(heartbeats, new UncleanLeaderElection(settings.uncleanLeaderElectionEnable()));
+        this.registrations = new BrokerRegistrations(heartbeats);
+        this.isrChanger = new IsrChanger(heartbeats);
+        this.leaderElector = new LeaderElector(heartbeats);
+        this.leaderImbalancePerBrokerPercentage = settings.leaderImbalancePerBrokerPercentage();
     }
 
     public CompletableFuture<CreateTopicsResponseData> createTopics(CreateTopicsRequestData request) {
@@ -95,6 +113,40 @@ public final class Controller implements AutoCloseable {
         return decide(image -> configChanger.alterConfigs(image, request), request.validateOnly());
     }
 
+    /**
+     * A broker's heartbeat: renews its session, unfences it once it has caught up with its registration,
+     * and in controlled shutdown moves its leadership away before answering shouldShutDown.
+     */
+    public CompletableFuture<BrokerHeartbeatResponseData> brokerHeartbeat(BrokerHeartbeatRequestData request) {
+        return answeringNotController(decide(image -> liveness.heartbeat(image, request, nowMs()), false),
+                () -> new BrokerHeartbeatResponseData().setIsFenced(true)
+                        .setErrorCode(Errors.NOT_CONTROLLER.code()));
+    }
+
+    /** A partition leader's ISR change; answers each partition's state after the change. */
+    public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
+        return answeringNotController(decide(image -> isrChanger.alterPartition(image, request), false),
+                () -> new AlterPartitionResponseData().setErrorCode(Errors.NOT_CONTROLLER.code()));
+    }
+
+    /** Preferred or unclean leader elections (the ElectLeaders API). */
+    public CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request) {
+        return decide(image -> leaderElector.electLeaders(image, request), false);
+    }
+
+    /**
+     * Fences a broker whose session expired (one per call), or finishes moving leadership away from a
+     * fenced broker; does nothing on a node that is not the active controller. Run periodically.
+     */
+    public CompletableFuture<Void> checkBrokerSessions() {
+        return inBackground(image -> liveness.nextFencing(image, nowMs()));
+    }
+
+    /** The auto leader rebalance: preferred elections where a broker's leadership is too imbalanced. */
+    public CompletableFuture<Void> rebalanceLeaders() {
+        return inBackground(image -> leaderElector.rebalance(image, leaderImbalancePerBrokerPercentage));
+    }
+
     /** AllocateProducerIds: reserves the next block of producer ids for the asking broker. */
     public CompletableFuture<AllocateProducerIdsResponseData> allocateProducerIds(AllocateProducerIdsRequestData request) {
         return allocateProducerIds(request.brokerId(), PRODUCER_ID_BLOCK_SIZE).thenApply(first ->
@@ -115,10 +167,27 @@ public final class Controller implements AutoCloseable {
         });
     }
 
-    /** Registers (or re-registers) a live broker; completes with its broker epoch (the record's offset). */
-    public CompletableFuture<Long> registerBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
-        return serially(() -> write(List.of(
-                MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false))));
+    /**
+     * BrokerRegistration: registers (or re-registers) a broker, fenced until its heartbeats show it caught
+     * up; answers its broker epoch, the offset of the registration record.
+     */
+    public CompletableFuture<BrokerRegistrationResponseData> registerBroker(BrokerRegistrationRequestData request) {
+        CompletableFuture<BrokerRegistrationResponseData> answer = serially(() -> {
+            BrokerRegistrations.Decision decision;
+            try {
+                decision = registrations.register(backend.image(), request, nowMs());
+            } catch (ApiException refused) {
+                return CompletableFuture.completedFuture(new BrokerRegistrationResponseData()
+                        .setErrorCode(Errors.forException(refused).code()));
+            }
+            if (decision instanceof BrokerRegistrations.Decision.AlreadyRegistered done) {
+                return CompletableFuture.completedFuture(new BrokerRegistrationResponseData().setBrokerEpoch(done.epoch()));
+            }
+            MetadataRecord record = ((BrokerRegistrations.Decision.Register) decision).record();
+            return write(List.of(record)).thenApply(epoch -> new BrokerRegistrationResponseData().setBrokerEpoch(epoch));
+        });
+        return answeringNotController(answer,
+                () -> new BrokerRegistrationResponseData().setErrorCode(Errors.NOT_CONTROLLER.code()));
     }
 
     /** Removes a broker from the cluster metadata (controlled shutdown, decommissioning). */
@@ -134,6 +203,31 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
+    }
+
+    /** A periodic decision: written when active and there is something to write, else nothing happens. */
+    private CompletableFuture<Void> inBackground(Function<MetadataImage, List<MetadataRecord>> decision) {
+        return queued(() -> {
+            if (!backend.isActiveController()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<MetadataRecord> records = decision.apply(backend.image());
+            return records.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : write(records).thenApply(offset -> null);
+        });
+    }
+
+    /** Kafka answers these APIs' NOT_CONTROLLER in the response, which the sender reads and retries on. */
+    private static <R> CompletableFuture<R> answeringNotController(CompletableFuture<R> answer, Supplier<R> notController) {
+        return answer.exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return cause instanceof NotControllerException
+                    ? CompletableFuture.completedFuture(notController.get()) : CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private static long nowMs() {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
 
     /** Decides against the current image, then writes unless validating only or nothing changed. */
@@ -168,15 +262,23 @@ public final class Controller implements AutoCloseable {
         return new ApiError(Errors.UNKNOWN_SERVER_ERROR, "The metadata write failed: " + cause);
     }
 
+    /** Runs the operation on the controller thread if this node is the active controller, else fails it. */
+    private <T> CompletableFuture<T> serially(Supplier<CompletableFuture<T>> operation) {
+        return queued(() -> {
+            if (!backend.isActiveController()) {
+                throw new NotControllerException("This node is not the active controller.");
+            }
+            return operation.get();
+        });
+    }
+
     /**
      * Queues the operation behind every earlier one. It runs on the controller thread once the
      * previous operation's future (including its write) completed, whatever its outcome.
      */
-    private synchronized <T> CompletableFuture<T> serially(Supplier<CompletableFuture<T>> operation) {
+    private synchronized <T> CompletableFuture<T> queued(Supplier<CompletableFuture<T>> operation) {
         CompletableFuture<T> result = tail.handle((ignored, error) -> null).thenComposeAsync(ignored -> {
-            if (!backend.isActiveController()) {
-                throw new NotControllerException("This node is not the active controller.");
-            }
+            heartbeats.observeActive(backend.isActiveController());
             return operation.get();
         }, thread);
         tail = result;

@@ -84,6 +84,10 @@ public final class LogManager {
         this.cleaner = new LogCleaner(cleanerSettings, clock, this.logDirs, logs::values);
     }
 
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
     /** The compaction of this broker's compacted logs; tests drive it with {@link LogCleaner#cleanOnce}. */
     public LogCleaner cleaner() {
         return cleaner;

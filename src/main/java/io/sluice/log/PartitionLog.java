@@ -425,11 +425,7 @@ public final class PartitionLog implements AutoCloseable {
             synchronized (flushLock) {
                 try {
                     if (offset < logStartOffset) {
-                        for (LogSegment s : new ArrayList<>(segments.values())) deleteSegment(s);
-                        segments.put(offset, LogSegment.create(dir, offset, config));
-                        logStartOffset = offset;
-                        logStartOffsetFile.writeLong(offset);
-                        logEndOffset = offset;
+                        replaceWithEmptySegmentAt(offset);
                     } else {
                         for (LogSegment s : new ArrayList<>(segments.tailMap(offset, false).values())) deleteSegment(s);
                         LogSegment last = segments.lastEntry().getValue();
@@ -447,6 +443,36 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes every segment and restarts the log empty at offset, which may lie beyond the log end: a follower whose
+     * fetch position the leader no longer has (retention moved the leader's log start past it) starts over there.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        synchronized (writeLock) {
+            ensureOpen();
+            synchronized (flushLock) {
+                try {
+                    replaceWithEmptySegmentAt(offset);
+                    epochs.truncateFromEnd(offset);
+                    epochs.truncateFromStart(offset);
+                    recoveryPoint = offset;
+                    recoveryPointFile.writeLong(offset);
+                    rebuildProducerState();
+                } catch (IOException e) {
+                    throw new KafkaStorageException("Truncation of " + topicPartition + " failed", e);
+                }
+            }
+        }
+    }
+
+    private void replaceWithEmptySegmentAt(long offset) throws IOException {
+        for (LogSegment s : new ArrayList<>(segments.values())) deleteSegment(s);
+        segments.put(offset, LogSegment.create(dir, offset, config));
+        logStartOffset = offset;
+        logStartOffsetFile.writeLong(offset);
+        logEndOffset = offset;
     }
 
     private void advanceLogStartOffset(long offset) throws IOException {

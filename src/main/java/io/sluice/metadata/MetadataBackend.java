@@ -38,11 +38,10 @@ public interface MetadataBackend extends AutoCloseable {
     boolean isActiveController();
 
     /**
-     * Registers this node's broker with the active controller wherever that runs, when the backend
-     * carries registrations itself (the Raft quorum does: brokers announce themselves to the leader).
-     * The future completes with the broker epoch once the registration is in this node's image. Empty
-     * means: register through the local {@code Controller}, as a backend whose active controller is
-     * reachable from every node's writes does.
+     * Registers this node's broker when the backend carries registrations itself (ZooKeeper does: the
+     * broker's ephemeral znode is its registration and its liveness). The future completes with the broker
+     * epoch once the registration is in this node's image. Empty means: send a BrokerRegistration to the
+     * active controller over the {@link ControllerChannel}, as a kraft broker does.
      */
     default Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints,
                                                              String rack) {
@@ -70,6 +69,16 @@ public interface MetadataBackend extends AutoCloseable {
 
     /** The handler that answers requests other nodes forward here while this node is the active controller. */
     default void serveControllerRequests(ControllerRequestHandler handler) {
+    }
+
+    /**
+     * Reserves {@code blockSize} producer ids for a broker, when the backend lets any broker do that
+     * itself (in zk mode every broker takes blocks from {@code /latest_producer_id_block}, as Kafka's
+     * do). The future completes with the first id once the block is durable. Empty means: ask the
+     * {@code Controller}, which reserves blocks through the metadata log.
+     */
+    default Optional<CompletableFuture<Long>> allocateProducerIds(int brokerId, int blockSize) {
+        return Optional.empty();
     }
 
     @Override

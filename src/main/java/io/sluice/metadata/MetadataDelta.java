@@ -34,6 +34,8 @@ public final class MetadataDelta {
     private final Map<String, String> clusterBrokerConfigs;
     private final TreeMap<Integer, Map<String, String>> brokerConfigsById;
     private long nextProducerId;
+    /** Brokers registered by this delta without an explicit epoch: their epoch is the offset of {@link #apply}. */
+    private final java.util.Set<Integer> registeredAtThisOffset = new java.util.HashSet<>();
 
     public MetadataDelta(MetadataImage base) {
         this.base = base;
@@ -67,6 +69,7 @@ public final class MetadataDelta {
             case UNREGISTER_BROKER -> {
                 requireBroker(record.getUnregisterBroker().getBrokerId());
                 brokers.remove(record.getUnregisterBroker().getBrokerId());
+                registeredAtThisOffset.remove(record.getUnregisterBroker().getBrokerId());
             }
             case BROKER_FENCE_CHANGE -> replayFenceChange(record.getBrokerFenceChange());
             case PRODUCER_IDS -> replayProducerIds(record.getProducerIds());
@@ -79,6 +82,9 @@ public final class MetadataDelta {
     public MetadataImage apply(long offset) {
         Map<Uuid, TopicImage> byId = new HashMap<>();
         topics.values().forEach(t -> byId.put(t.id(), t));
+        for (int id : registeredAtThisOffset) {
+            brokers.put(id, brokers.get(id).withEpoch(offset));
+        }
         return new MetadataImage(base.clusterId(), base.controllerId(), offset, topics, byId, brokers,
                 clusterBrokerConfigs, brokerConfigsById, nextProducerId);
     }
@@ -175,7 +181,13 @@ public final class MetadataDelta {
                 .map(MetadataDelta::endpoint)
                 .toList();
         brokers.put(r.getBrokerId(), new BrokerImage(r.getBrokerId(), endpoints,
-                r.hasRack() ? r.getRack() : null, r.getFenced()));
+                r.hasRack() ? r.getRack() : null, r.getFenced(), r.hasBrokerEpoch() ? r.getBrokerEpoch() : -1,
+                ProtoIds.fromProto(r.getIncarnationId())));
+        if (r.hasBrokerEpoch()) {
+            registeredAtThisOffset.remove(r.getBrokerId());
+        } else {
+            registeredAtThisOffset.add(r.getBrokerId());
+        }
     }
 
     private static BrokerEndpoint endpoint(BrokerEndpointRecord e) {
@@ -184,7 +196,7 @@ public final class MetadataDelta {
 
     private void replayFenceChange(BrokerFenceChangeRecord r) {
         BrokerImage b = requireBroker(r.getBrokerId());
-        brokers.put(b.id(), new BrokerImage(b.id(), b.endpoints(), b.rack(), r.getFenced()));
+        brokers.put(b.id(), b.withFenced(r.getFenced()));
     }
 
     private void replayProducerIds(ProducerIdsRecord r) {

@@ -1,6 +1,8 @@
 package io.sluice.metadata;
 
 import io.sluice.metadata.proto.BrokerEndpointRecord;
+import io.sluice.metadata.proto.BrokerIdList;
+import io.sluice.metadata.proto.PartitionChangeRecord;
 import io.sluice.metadata.proto.BrokerFenceChangeRecord;
 import io.sluice.metadata.proto.ConfigRecord;
 import io.sluice.metadata.proto.ConfigResourceType;
@@ -58,6 +60,22 @@ public final class MetadataRecords {
 
     public static MetadataRecord registerBroker(int id, List<BrokerEndpoint> endpoints, String rack,
                                                 Uuid incarnationId, boolean fenced) {
+        return MetadataRecord.newBuilder()
+                .setRegisterBroker(registration(id, endpoints, rack, incarnationId, fenced)).build();
+    }
+
+    /** A registration that keeps a known broker epoch (snapshots: the epoch is not the snapshot's offset). */
+    public static MetadataRecord registerBroker(BrokerImage broker) {
+        RegisterBrokerRecord.Builder registration = registration(broker.id(), broker.endpoints(), broker.rack(),
+                broker.incarnationId(), broker.fenced());
+        if (broker.epoch() >= 0) {
+            registration.setBrokerEpoch(broker.epoch());
+        }
+        return MetadataRecord.newBuilder().setRegisterBroker(registration).build();
+    }
+
+    private static RegisterBrokerRecord.Builder registration(int id, List<BrokerEndpoint> endpoints, String rack,
+                                                             Uuid incarnationId, boolean fenced) {
         RegisterBrokerRecord.Builder broker = RegisterBrokerRecord.newBuilder()
                 .setBrokerId(id).setIncarnationId(ProtoIds.toProto(incarnationId)).setFenced(fenced);
         for (BrokerEndpoint e : endpoints) {
@@ -68,13 +86,26 @@ public final class MetadataRecords {
         if (rack != null) {
             broker.setRack(rack);
         }
-        return MetadataRecord.newBuilder().setRegisterBroker(broker).build();
+        return broker;
     }
 
     public static MetadataRecord unregisterBroker(int id) {
         return MetadataRecord.newBuilder()
                 .setUnregisterBroker(UnregisterBrokerRecord.newBuilder().setBrokerId(id))
                 .build();
+    }
+
+    /** A leader and/or ISR change of one partition; a null leader or isr leaves that part unchanged. */
+    public static MetadataRecord partitionChange(Uuid topicId, int partition, Integer leader, List<Integer> isr) {
+        PartitionChangeRecord.Builder change = PartitionChangeRecord.newBuilder()
+                .setTopicId(ProtoIds.toProto(topicId)).setPartition(partition);
+        if (leader != null) {
+            change.setLeader(leader);
+        }
+        if (isr != null) {
+            change.setIsr(BrokerIdList.newBuilder().addAllIds(isr));
+        }
+        return MetadataRecord.newBuilder().setPartitionChange(change).build();
     }
 
     public static MetadataRecord brokerFenceChange(int id, boolean fenced) {

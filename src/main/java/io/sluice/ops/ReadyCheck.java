@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the listeners are bound, the metadata is loaded and this broker is registered and
- * not fenced. A broker that is not ready says which of these is missing.
+ * not fenced; a controller-only node when it has caught up with the metadata quorum. A node that is
+ * not ready says which of these is missing.
  */
 @Readiness
 @ApplicationScoped
@@ -31,6 +32,9 @@ public class ReadyCheck implements HealthCheck {
         }
         MetadataImage image = broker.get().parts().backend().image();
         int nodeId = broker.get().nodeId();
+        if (!broker.get().isBroker()) {
+            return controllerReadiness(check, image);
+        }
         BrokerImage self = image.brokers().get(nodeId);
         check.withData("metadataOffset", image.offset()).withData("controllerId", image.controllerId());
         if (self == null) {
@@ -40,5 +44,17 @@ public class ReadyCheck implements HealthCheck {
             return check.down().withData("reason", "broker " + nodeId + " is fenced").build();
         }
         return check.up().withData("topics", image.topics().size()).build();
+    }
+
+    /**
+     * A controller-only node has no broker registration: it is ready once it has caught up with the
+     * metadata quorum (its start waits for that) and follows a known leader.
+     */
+    private static HealthCheckResponse controllerReadiness(HealthCheckResponseBuilder check, MetadataImage image) {
+        check.withData("metadataOffset", image.offset()).withData("controllerId", image.controllerId());
+        if (image.controllerId() == -1) {
+            return check.down().withData("reason", "no metadata quorum leader known").build();
+        }
+        return check.up().build();
     }
 }

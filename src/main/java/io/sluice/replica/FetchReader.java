@@ -1,6 +1,7 @@
 package io.sluice.replica;
 
 import io.sluice.log.AbortedTransaction;
+import io.sluice.log.EpochEndOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +14,11 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Records;
 
 /**
- * Reads a consumer fetch from the partition logs: up to the high watermark (or the last stable
- * offset for read_committed), within the partition and response byte limits. The first partition
- * that has data may exceed the limits by one batch so a large record never blocks a consumer.
+ * Reads a fetch from the partition logs, within the partition and response byte limits: a
+ * consumer's up to the high watermark (or the last stable offset for read_committed), a
+ * follower's up to the log end. The first partition that has data may exceed the limits by one
+ * batch so a large record never blocks a reader. A follower's fetch offset is its log end: the
+ * leader records it, which may move the high watermark.
  */
 public final class FetchReader {
     private final ReplicaManager replicas;
@@ -26,18 +29,26 @@ public final class FetchReader {
 
     /** One partition to read: by name (tp) or, from Fetch v13 on, by topic id (tp null). */
     public record Target(TopicPartition tp, Uuid topicId, int partition, long fetchOffset, int maxBytes,
-                         int currentLeaderEpoch) {
-        public Target withFetchOffset(long offset, int newMaxBytes, int newEpoch) {
-            return new Target(tp, topicId, partition, offset, newMaxBytes, newEpoch);
+                         int currentLeaderEpoch, int lastFetchedEpoch) {}
+
+    /** Who reads: a consumer (replicaId -1, at an isolation level) or the follower replicaId with its broker epoch. */
+    public record Reader(int replicaId, long replicaEpoch, boolean readCommitted) {
+        public boolean isFollower() {
+            return replicaId >= 0;
         }
     }
 
-    /** What one partition answered; abortedTransactions only for read_committed (null otherwise). */
+    /**
+     * What one partition answered. abortedTransactions: for read_committed consumers, the aborted transactions in
+     * the records (null otherwise). divergingEpoch, for a follower whose log diverged from ours, is the largest epoch
+     * both know and where it ends here; null otherwise.
+     */
     public record PartitionResult(Target target, Errors error, String topicName, long highWatermark,
                                   long lastStableOffset, long logStartOffset, Records records,
-                                  List<AbortedTransaction> abortedTransactions) {}
+                                  List<AbortedTransaction> abortedTransactions, EpochEndOffset divergingEpoch) {}
 
-    public record Outcome(List<PartitionResult> partitions, int bytes, boolean hasError) {}
+    /** answerAtOnce: an error or a diverging epoch, which the reader must hear without waiting for data. */
+    public record Outcome(List<PartitionResult> partitions, int bytes, boolean answerAtOnce) {}
 
     public List<TopicPartition> watchablePartitions(List<Target> targets) {
         List<TopicPartition> out = new ArrayList<>(targets.size());
@@ -47,33 +58,36 @@ public final class FetchReader {
         return out;
     }
 
-    public Outcome read(List<Target> targets, int responseMaxBytes, boolean readCommitted) {
+    public Outcome read(List<Target> targets, int responseMaxBytes, Reader reader) {
         List<PartitionResult> results = new ArrayList<>(targets.size());
         int remaining = Math.max(0, responseMaxBytes);
         int total = 0;
-        boolean hasError = false;
+        boolean answerAtOnce = false;
         boolean minOneMessage = true;
         for (Target target : targets) {
-            PartitionResult result = readOne(target, Math.min(remaining, target.maxBytes()), minOneMessage, readCommitted);
+            PartitionResult result = readOne(target, Math.min(remaining, target.maxBytes()), minOneMessage, reader);
             int size = result.records().sizeInBytes();
             total += size;
             remaining = Math.max(0, remaining - size);
             minOneMessage &= size == 0;
-            hasError |= result.error() != Errors.NONE;
+            answerAtOnce |= result.error() != Errors.NONE || result.divergingEpoch() != null;
             results.add(result);
         }
-        return new Outcome(results, total, hasError);
+        return new Outcome(results, total, answerAtOnce);
     }
 
     private Optional<Partition> resolve(Target target) {
         return target.tp() != null ? replicas.partition(target.tp()) : replicas.partition(target.topicId(), target.partition());
     }
 
-    private PartitionResult readOne(Target target, int maxBytes, boolean minOneMessage, boolean readCommitted) {
+    private PartitionResult readOne(Target target, int maxBytes, boolean minOneMessage, Reader reader) {
         Optional<Partition> found = resolve(target);
         if (found.isEmpty()) {
-            Errors error = target.tp() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-            return failed(target, null, error);
+            // A partition of a known topic that lives on other brokers: the reader should go to its leader.
+            Errors error = replicas.existsInMetadata(target.tp(), target.topicId(), target.partition())
+                    ? Errors.NOT_LEADER_OR_FOLLOWER
+                    : target.tp() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return failed(target, target.tp() == null ? null : target.tp().topic(), error);
         }
         Partition partition = found.get();
         String name = partition.topicPartition().topic();
@@ -82,25 +96,61 @@ public final class FetchReader {
                 throw new NotLeaderOrFollowerException("This broker does not lead " + partition.topicPartition());
             }
             partition.checkLeaderEpoch(target.currentLeaderEpoch());
+            if (reader.isFollower()) {
+                return readForFollower(partition, target, maxBytes, minOneMessage, reader);
+            }
             long hwm = partition.highWatermark();
             long lso = partition.lastStableOffset();
-            long upper = readCommitted ? lso : hwm;
-            Records records = target.fetchOffset() >= upper && target.fetchOffset() <= partition.log().logEndOffset()
-                    ? MemoryRecords.EMPTY
-                    : partition.read(target.fetchOffset(), maxBytes, upper, minOneMessage);
+            long upper = reader.readCommitted() ? lso : hwm;
+            Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
             replicas.topicMetrics().fetched(name, records.sizeInBytes());
             // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
-            List<AbortedTransaction> aborted = readCommitted && records.sizeInBytes() > 0
-                    ? partition.log().abortedTransactions(target.fetchOffset(), upper) : readCommitted ? List.of() : null;
-            return new PartitionResult(target, Errors.NONE, name, hwm, lso, partition.log().logStartOffset(), records,
-                    aborted);
+            List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
+                    ? partition.log().abortedTransactions(target.fetchOffset(), upper)
+                    : reader.readCommitted() ? List.of() : null;
+            return answer(target, partition, hwm, records, aborted, null);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),
-                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null);
+                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null, null);
         }
     }
 
+    /**
+     * A follower reads up to the log end. If the epoch of its last batch ends here before its fetch
+     * offset, its tail was never ours: it gets the diverging epoch instead of records (KIP-595 style)
+     * and truncates. Otherwise its fetch offset is its log end, which the leader records.
+     */
+    private PartitionResult readForFollower(Partition partition, Target target, int maxBytes, boolean minOneMessage,
+                                            Reader reader) {
+        int replicaId = reader.replicaId();
+        if (!partition.hasFollower(replicaId)) {
+            throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + partition.topicPartition());
+        }
+        if (target.lastFetchedEpoch() >= 0) {
+            EpochEndOffset ours = partition.log().endOffsetForEpoch(target.lastFetchedEpoch());
+            if (ours.leaderEpoch() != target.lastFetchedEpoch() || ours.endOffset() < target.fetchOffset()) {
+                return answer(target, partition, partition.highWatermark(), MemoryRecords.EMPTY, null, ours);
+            }
+        }
+        long logEnd = partition.log().logEndOffset();
+        Records records = read(partition, target.fetchOffset(), maxBytes, logEnd, minOneMessage);
+        replicas.followerFetched(partition, replicaId, reader.replicaEpoch(), target.fetchOffset(), logEnd);
+        return answer(target, partition, partition.highWatermark(), records, null, null);
+    }
+
+    private static Records read(Partition partition, long fetchOffset, int maxBytes, long upper, boolean minOneMessage) {
+        return fetchOffset >= upper && fetchOffset <= partition.log().logEndOffset()
+                ? MemoryRecords.EMPTY
+                : partition.read(fetchOffset, maxBytes, upper, minOneMessage);
+    }
+
+    private static PartitionResult answer(Target target, Partition partition, long hwm, Records records,
+                                          List<AbortedTransaction> aborted, EpochEndOffset diverging) {
+        return new PartitionResult(target, Errors.NONE, partition.topicPartition().topic(), hwm,
+                partition.lastStableOffset(), partition.log().logStartOffset(), records, aborted, diverging);
+    }
+
     private static PartitionResult failed(Target target, String name, Errors error) {
-        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY, null);
+        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY, null, null);
     }
 }

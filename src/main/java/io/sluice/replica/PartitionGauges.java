@@ -10,8 +10,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Gauges about the hosted partitions: per-partition log size and segment count (Kafka's Log.Size
- * and NumLogSegments), and broker-wide under-replicated and offline partition counts (Kafka's
- * ReplicaManager.UnderReplicatedPartitions and OfflinePartitionsCount).
+ * and NumLogSegments), broker-wide under-replicated and offline partition counts (Kafka's
+ * ReplicaManager.UnderReplicatedPartitions and OfflinePartitionsCount), and the followers' largest
+ * lag (ReplicaFetcherManager.MaxLag).
  */
 final class PartitionGauges {
     private final MeterRegistry registry;
@@ -26,6 +27,9 @@ final class PartitionGauges {
         Gauge.builder("sluice.partitions.offline", replicas,
                 r -> r.partitions().stream().filter(p -> p.leaderId() < 0).count()).register(registry);
         Gauge.builder("sluice.fetch.delayed", replicas, r -> r.watchers().waitingCount()).register(registry);
+        // Kafka's ReplicaFetcherManager MaxLag: the largest lag, in records, of a partition this broker follows.
+        Gauge.builder("sluice.replica.fetcher.max.lag", replicas, r -> r.partitions().stream()
+                .filter(Partition::isFollower).mapToLong(Partition::followerLag).max().orElse(0)).register(registry);
     }
 
     void register(TopicPartition tp) {

@@ -3,6 +3,7 @@ package io.sluice.server;
 import io.sluice.controller.Controller;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.network.KafkaListener;
 import io.sluice.network.ListenerSettings;
@@ -11,6 +12,10 @@ import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ListenerConfig;
+import io.sluice.server.config.MetadataMode;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import org.apache.kafka.common.config.ConfigException;
@@ -31,12 +36,14 @@ import org.jboss.logging.Logger;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Broker.class);
+    private static final long UNFENCE_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
     private final Vertx vertx;
     private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
     private final List<KafkaListener> listeners = new ArrayList<>();
     private BrokerParts parts;
+    private BrokerLifecycle lifecycle;
     private volatile boolean started;
 
     private final MeterRegistry meters;
@@ -66,11 +73,61 @@ public final class Broker implements AutoCloseable {
             boundPorts.put(listener.name(), port);
         }
         if (isBroker()) {
-            parts.registerSelf(advertisedEndpoints());
+            long epoch = parts.registerSelf(advertisedEndpoints());
+            if (config.metadataMode() == MetadataMode.KRAFT) {
+                startHeartbeats(epoch);
+            }
         }
         started = true;
         LOG.infof("Sluice node %d started in %d ms (cluster %s)", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), parts.backend().image().clusterId());
+    }
+
+    /**
+     * Heartbeats to the active controller from the registration on, and waits, as Kafka's broker does, for
+     * the controller to unfence this broker (it has caught up with the metadata) before serving as started;
+     * until this node's own metadata shows it, so a started broker is a ready one.
+     */
+    private void startHeartbeats(long brokerEpoch) {
+        CompletableFuture<Void> unfenced = new CompletableFuture<>();
+        parts.backend().addListener((previous, next) -> {
+            BrokerImage self = next.brokers().get(config.nodeId());
+            if (self != null && self.epoch() == brokerEpoch && !self.fenced()) {
+                unfenced.complete(null);
+            }
+        });
+        lifecycle = new BrokerLifecycle(config.nodeId(), brokerEpoch, () -> parts.backend().image().offset(),
+                parts.heartbeatChannel(), config.getInt("broker.heartbeat.interval.ms"));
+        lifecycle.start();
+        try {
+            unfenced.get(UNFENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Broker " + config.nodeId() + " was not unfenced by the controller within "
+                    + UNFENCE_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Controlled shutdown: the controller moves this broker's leadership to other replicas before it stops.
+     * Bounded by broker.session.timeout.ms: past that, an unreachable controller would fence the broker anyway.
+     */
+    private void controlledShutdown() {
+        long boundMs = config.getInt("broker.session.timeout.ms");
+        try {
+            lifecycle.beginControlledShutdown().get(boundMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("Broker %d: no controlled shutdown within %d ms (no controller reachable?); stopping anyway",
+                    config.nodeId(), boundMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf("Broker %d: controlled shutdown failed: %s", config.nodeId(), e.getCause());
+        }
     }
 
     /** TLS and SASL are not built yet: serving such a listener in clear text would be a silent downgrade. */
@@ -131,6 +188,13 @@ public final class Broker implements AutoCloseable {
     @Override
     public synchronized void close() {
         started = false;
+        if (lifecycle != null) {
+            if (config.getBoolean("controlled.shutdown.enable")) {
+                controlledShutdown();
+            }
+            lifecycle.close();
+            lifecycle = null;
+        }
         for (KafkaListener listener : listeners) {
             try {
                 await(listener.stop());

@@ -43,6 +43,7 @@ import io.sluice.protocol.handler.CreateTopicsHandler;
 import io.sluice.protocol.handler.DeleteTopicsHandler;
 import io.sluice.protocol.handler.DescribeClusterHandler;
 import io.sluice.protocol.handler.DescribeTopicPartitionsHandler;
+import io.sluice.protocol.handler.ElectLeadersHandler;
 import io.sluice.protocol.handler.FetchHandler;
 import io.sluice.protocol.handler.FetchSessions;
 import io.sluice.protocol.handler.IncrementalAlterConfigsHandler;
@@ -75,16 +76,17 @@ final class BrokerApis {
                 .register(new CreatePartitionsHandler(controller))
                 .register(new IncrementalAlterConfigsHandler(controller))
                 .register(new AlterConfigsHandler(controller))
+                .register(new ElectLeadersHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
                 .register(new InitProducerIdHandler(transactions))
-                .register(new ProduceHandler(replicas))
+                .register(new ProduceHandler(replicas, backend::image))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
                 .register(new DeleteRecordsHandler(replicas))
                 .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
-                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers))
+                        new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers, backend::image))
                 // consumer groups, classic protocol
                 .register(new FindCoordinatorHandler(groups, transactions))
                 .register(new JoinGroupHandler(groups))

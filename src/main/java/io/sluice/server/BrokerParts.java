@@ -2,8 +2,13 @@ package io.sluice.server;
 
 import io.sluice.controller.Controller;
 import io.sluice.controller.ControllerRequestRouter;
+import io.sluice.controller.ControllerSchedule;
 import io.sluice.controller.ControllerSettings;
 import io.sluice.metadata.ControllerChannel;
+import io.sluice.server.config.MetadataMode;
+import java.util.Optional;
+import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
@@ -30,12 +35,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.sluice.replica.AppendWatchers;
 import io.sluice.replica.ReplicaManager;
+import io.sluice.replica.ReplicationSettings;
 import io.sluice.server.config.BrokerConfig;
 import io.sluice.server.config.ConfigDescriber;
 import io.sluice.server.config.TopicConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,31 +53,36 @@ import org.jboss.logging.Logger;
 /** The broker's long-lived parts, created in dependency order and closed in reverse. */
 public final class BrokerParts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerParts.class);
+    private static final long REGISTRATION_TIMEOUT_SECONDS = 60;
 
     private final BrokerConfig config;
     private final LogManager logs;
     private final MetadataBackend backend;
     private final Controller controller;
+    private final ControllerChannel controllerChannel;
     private final ReplicaManager replicas;
     private final ExecutorService requestHandlers;
     private final ScheduledExecutorService timer;
     private final RequestDispatcher dispatcher;
     private final GroupCoordinator groupCoordinator;
+    private final Optional<ControllerSchedule> controllerSchedule;
     private final TransactionCoordinator transactionCoordinator;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
-                        ReplicaManager replicas, ExecutorService requestHandlers, ScheduledExecutorService timer,
-                        RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
-                        TransactionCoordinator transactionCoordinator) {
+                        ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers,
+                        ScheduledExecutorService timer, RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
+                        Optional<ControllerSchedule> controllerSchedule, TransactionCoordinator transactionCoordinator) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
         this.controller = controller;
+        this.controllerChannel = controllerChannel;
         this.replicas = replicas;
         this.requestHandlers = requestHandlers;
         this.timer = timer;
         this.dispatcher = dispatcher;
         this.groupCoordinator = groupCoordinator;
+        this.controllerSchedule = controllerSchedule;
         this.transactionCoordinator = transactionCoordinator;
     }
 
@@ -88,11 +100,13 @@ public final class BrokerParts implements AutoCloseable {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
-                topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters);
+                topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters, replicationSettings(config),
+                controllerChannel, timer);
         backend.addListener(replicas);
         deleteStrayLogs(logs, replicas);
         logs.startup();
-        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer);
+        GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer,
+                meters);
         backend.addListener(groupCoordinator.metadataListener());
         TransactionCoordinator transactionCoordinator = transactionCoordinator(config, backend, controllerChannel,
                 replicas, timer, groupCoordinator);
@@ -104,8 +118,21 @@ public final class BrokerParts implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        return new BrokerParts(config, logs, backend, controller, replicas, requestHandlers, timer, dispatcher,
-                groupCoordinator, transactionCoordinator);
+        return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
+                dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator);
+    }
+
+    /**
+     * A kraft controller's periodic work (broker sessions, leader rebalance). In zk mode broker liveness
+     * is ZooKeeper's, and nothing heartbeats to the controller.
+     */
+    private static Optional<ControllerSchedule> controllerSchedule(BrokerConfig config, Controller controller) {
+        if (config.metadataMode() != MetadataMode.KRAFT || !config.processRoles().contains("controller")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ControllerSchedule(controller, config.getInt("broker.session.timeout.ms"),
+                config.getBoolean("auto.leader.rebalance.enable"),
+                TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"))));
     }
 
     /**
@@ -128,14 +155,21 @@ public final class BrokerParts implements AutoCloseable {
                 (tp, producerId, committed) -> tp.topic().equals(GroupCoordinator.OFFSETS_TOPIC)
                         ? groups.completeTransaction(tp.partition(), producerId, committed)
                         : CompletableFuture.completedFuture(null));
-        ProducerIdManager producerIds = new ProducerIdManager(() -> reserveProducerIds(controller, config.nodeId()));
+        ProducerIdManager producerIds = new ProducerIdManager(() -> reserveProducerIds(backend, controller, config.nodeId()));
         return new TransactionCoordinator(replicas, stateTopic, producerIds, markers, timer,
                 config.getInt("transaction.max.timeout.ms"),
                 config.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"));
     }
 
-    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(ControllerChannel controller,
+    /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */
+    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(MetadataBackend backend,
+                                                                                 ControllerChannel controller,
                                                                                  int nodeId) {
+        int size = Controller.PRODUCER_ID_BLOCK_SIZE;
+        Optional<CompletableFuture<Long>> own = backend.allocateProducerIds(nodeId, size);
+        if (own.isPresent()) {
+            return own.get().thenApply(first -> new ProducerIdManager.Block(first, size));
+        }
         return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
                 .thenApply(message -> {
                     AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;
@@ -148,8 +182,8 @@ public final class BrokerParts implements AutoCloseable {
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
     private static GroupCoordinator groupCoordinator(BrokerConfig config, MetadataBackend backend,
-                                                     ControllerChannel controller,
-                                                     ReplicaManager replicas, ScheduledExecutorService timer) {
+                                                     ControllerChannel controller, ReplicaManager replicas,
+                                                     ScheduledExecutorService timer, MeterRegistry meters) {
         InternalTopic offsetsTopic = new InternalTopic(GroupCoordinator.OFFSETS_TOPIC,
                 config.getInt("offsets.topic.num.partitions"), (short) config.getInt("offsets.topic.replication.factor"),
                 Map.of("cleanup.policy", "compact", "compression.type", "producer"), backend::image, controller);
@@ -162,7 +196,7 @@ public final class BrokerParts implements AutoCloseable {
                 config.getInt("group.consumer.heartbeat.interval.ms"), config.getInt("group.consumer.max.size"),
                 config.getList("group.consumer.assignors"));
         return new GroupCoordinator(replicas, offsetsTopic, timer, groupConfig, consumerConfig, backend::image,
-                Math.min(4, Runtime.getRuntime().availableProcessors()));
+                Math.min(4, Runtime.getRuntime().availableProcessors()), meters);
     }
 
     /** Logs on disk for partitions the metadata no longer places here (deleted while we were down). */
@@ -184,20 +218,57 @@ public final class BrokerParts implements AutoCloseable {
         return override != null ? Integer.parseInt(override) : config.getInt("min.insync.replicas");
     }
 
+    private static ReplicationSettings replicationSettings(BrokerConfig config) {
+        return new ReplicationSettings(config.getInt("replica.fetch.max.bytes"),
+                config.getInt("replica.fetch.response.max.bytes"), config.getInt("replica.fetch.wait.max.ms"),
+                config.getInt("replica.fetch.min.bytes"), config.getInt("replica.fetch.backoff.ms"),
+                config.getInt("replica.socket.timeout.ms"), config.getInt("num.replica.fetchers"),
+                config.getLong("replica.lag.time.max.ms"), config.getLong("replica.high.watermark.checkpoint.interval.ms"),
+                config.interBrokerListenerName());
+    }
+
     private static ControllerSettings controllerSettings(BrokerConfig config) {
         return new ControllerSettings(config.nodeId(), config.getInt("num.partitions"),
-                (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"));
+                (short) config.getInt("default.replication.factor"), config.getBoolean("delete.topic.enable"),
+                config.getInt("broker.session.timeout.ms"), config.getInt("leader.imbalance.per.broker.percentage"),
+                config.getBoolean("unclean.leader.election.enable"));
     }
 
     /**
-     * Registers this broker with the active controller: through the metadata quorum when the backend
-     * carries registrations (the active controller may be another node), else through the local controller.
+     * Registers this broker and returns its broker epoch: through ZooKeeper in zk mode (the backend carries
+     * registrations there), else with the active controller, wherever it runs, over the controller channel.
      */
-    void registerSelf(List<BrokerEndpoint> endpoints) {
+    long registerSelf(List<BrokerEndpoint> endpoints) {
         String rack = config.getString("broker.rack");
-        backend.announceBroker(config.nodeId(), endpoints, rack)
-                .orElseGet(() -> controller.registerBroker(config.nodeId(), endpoints, rack))
-                .join();
+        CompletableFuture<Long> epoch = backend.announceBroker(config.nodeId(), endpoints, rack)
+                .orElseGet(() -> BrokerRegistration.register(controllerChannel, config.nodeId(),
+                        backend.image().clusterId(), endpoints, rack));
+        try {
+            long brokerEpoch = epoch.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            replicas.brokerEpoch(brokerEpoch); // follower fetches carry it
+            return brokerEpoch;
+        } catch (java.util.concurrent.TimeoutException e) {
+            epoch.cancel(false);
+            throw new IllegalStateException("Broker " + config.nodeId() + " could not register with the controller within "
+                    + REGISTRATION_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            epoch.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Where this broker's heartbeats go: the active controller. */
+    BrokerLifecycle.HeartbeatChannel heartbeatChannel() {
+        return request -> controllerChannel.send(ApiKeys.BROKER_HEARTBEAT, request)
+                .thenApply(response -> (BrokerHeartbeatResponseData) response);
+    }
+
+    /** The way to the active controller, wherever it runs (heartbeats, AlterPartition, forwarded admin requests). */
+    public ControllerChannel controllerChannel() {
+        return controllerChannel;
     }
 
     public MetadataBackend backend() {
@@ -235,6 +306,7 @@ public final class BrokerParts implements AutoCloseable {
 
     @Override
     public void close() {
+        controllerSchedule.ifPresent(ControllerSchedule::close);
         requestHandlers.shutdown();
         try {
             if (!requestHandlers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -246,6 +318,7 @@ public final class BrokerParts implements AutoCloseable {
         }
         transactionCoordinator.close();
         groupCoordinator.close();
+        replicas.close();
         timer.shutdownNow();
         controller.close();
         backend.close();

@@ -67,15 +67,15 @@ class ControllerTest {
     @BeforeEach
     void start() throws Exception {
         startController(true);
-        await(controller.registerBroker(1, List.of(new BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")),
-                null));
+        BrokersForTests.registerUnfenced(controller, backend, 1,
+                List.of(new BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")), null);
     }
 
     private void startController(boolean deleteTopicEnable) {
         MetaProperties.format(dir, "cluster", 1);
         backend = SingleNodeQuorum.backend(dir, 1, java.util.Optional.empty(), vertx);
         backend.start();
-        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable), backend,
+        controller = new Controller(new ControllerSettings(1, 3, (short) 1, deleteTopicEnable, 9000, 10, false), backend,
                 TOPIC_CONFIGS, BROKER_CONFIGS);
     }
 
@@ -189,7 +189,7 @@ class ControllerTest {
 
     @Test
     void manualAssignmentsAreHonouredAndValidated() throws Exception {
-        await(controller.registerBroker(2, List.of(), null));
+        BrokersForTests.registerUnfenced(controller, backend, 2, List.of(), null);
         CreatableTopic manual = topic("m", -1, -1);
         manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(2, 1)));
         manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(1).setBrokerIds(List.of(1, 2)));
@@ -415,10 +415,11 @@ class ControllerTest {
 
     @Test
     void brokerRegistrationAndUnregistration() throws Exception {
-        long epoch = await(controller.registerBroker(2, List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")),
-                "rack-a"));
+        long epoch = BrokersForTests.registerUnfenced(controller, backend, 2,
+                List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")), "rack-a");
         MetadataImage image = backend.image();
-        assertEquals(epoch, image.offset());
+        assertEquals(epoch, image.brokers().get(2).epoch());
+        assertEquals(List.of(new BrokerEndpoint("EXTERNAL", "h", 9093, "SSL")), image.brokers().get(2).endpoints());
         assertEquals(1, image.controllerId());
         assertEquals("rack-a", image.brokers().get(2).rack());
         assertFalse(image.brokers().get(2).fenced());

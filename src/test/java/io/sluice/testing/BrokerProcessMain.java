@@ -55,21 +55,7 @@ public final class BrokerProcessMain {
             System.err.println(CLEAN_STOP_LINE);
             System.err.flush();
         }));
-        Thread orphanGuard = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent writes nothing; EOF means it is gone
-                }
-            } catch (java.io.IOException ignored) {
-                // same as EOF
-            }
-            // System.exit, not halt: Process.destroy() (SIGTERM) also closes our stdin, and a halt
-            // here would cut the clean shutdown short. exit waits for a shutdown already under way.
-            System.err.println("BrokerProcessMain: stdin closed; exiting");
-            System.exit(3);
-        }, "orphan-guard");
-        orphanGuard.setDaemon(true);
-        orphanGuard.start();
+        ParentWatch.exitWhenStdinCloses("BrokerProcessMain");
         Thread.currentThread().join();
     }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Apache Kafka's own command-line tools (kafka-tools 4.3.1) in a separate JVM whose classpath
- * holds Kafka's jars only. Maven resolves that classpath once from
+ * holds Kafka's jars only (kafka-streams 4.3.1 too, for a Streams app in its own JVM). Maven
+ * resolves that classpath once from
  * {@code src/test/resources/kafka-tools/pom.xml} (offline first, then online) into
  * {@code target/kafka-tools/classpath.txt}.
  */
@@ -89,7 +90,7 @@ public final class KafkaTools {
             return false;
         }
         String cp = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
-        if (!cp.contains("kafka-tools-")) {
+        if (!cp.contains("kafka-tools-") || !cp.contains("kafka-streams-")) {
             return false;
         }
         for (String entry : cp.split(java.io.File.pathSeparator)) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -53,6 +54,17 @@ final class ConsumerGroup {
             }
         }
         return State.STABLE;
+    }
+
+    /** Whether a member subscribes to the topic, by name or by regex (whether or not the topic exists). */
+    boolean subscribesTo(String topic) {
+        for (ConsumerMember m : members.values()) {
+            ConsumerMember.Subscription s = m.subscription();
+            if (s.topicNames().contains(topic) || (s.topicRegex() != null && Pattern.matches(s.topicRegex(), topic))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     ConsumerMember staticMember(String instanceId) {

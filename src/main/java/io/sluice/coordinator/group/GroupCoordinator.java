@@ -5,7 +5,9 @@ import io.sluice.coordinator.InternalTopic;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.replica.ReplicaManager;
 import java.util.ArrayList;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,23 +33,22 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupConfig config;
     private final Supplier<MetadataImage> image;
 
-    public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
-                            GroupConfig config, int threads) {
-        this(replicas, offsetsTopic, scheduler, config, ConsumerGroupConfig.DEFAULTS, () -> MetadataImage.empty(""),
-                threads);
-    }
-
-    /** @param image the topics KIP-848 groups subscribe to and are assigned by id */
+    /**
+     * @param image the topics KIP-848 groups subscribe to and are assigned by id
+     * @param meters where the lag per group and partition is reported ({@link ConsumerLagMetrics})
+     */
     public GroupCoordinator(ReplicaManager replicas, InternalTopic offsetsTopic, ScheduledExecutorService scheduler,
                             GroupConfig config, ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image,
-                            int threads) {
+                            int threads, MeterRegistry meters) {
         this.offsetsTopic = offsetsTopic;
         this.config = config;
         this.image = image;
+        ConsumerLagMetrics lag = new ConsumerLagMetrics(meters, tp -> replicas.partition(tp)
+                .map(p -> OptionalLong.of(p.highWatermark())).orElse(OptionalLong.empty()));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
-                        config, consumerConfig, image, System::currentTimeMillis));
+                        config, consumerConfig, image, System::currentTimeMillis, lag));
     }
 
     /** Registered with the metadata backend so partitions load and unload as leadership moves. */

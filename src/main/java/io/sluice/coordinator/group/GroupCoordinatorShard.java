@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import io.sluice.metadata.MetadataImage;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
@@ -65,7 +68,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     private final int partition;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
-    private final OffsetStore offsets = new OffsetStore();
+    private final OffsetStore offsets;
     /** Offsets committed inside open transactions, by producer id: applied on COMMIT, dropped on ABORT (KIP-98). */
     private final Map<Long, Map<String, Map<TopicPartition, OffsetValue>>> pendingTxnOffsets = new java.util.HashMap<>();
     private final RecordAppender appender;
@@ -80,14 +83,18 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
                                  ScheduledExecutorService scheduler, GroupConfig config, LongSupplier clock) {
+        // Lag gauges into a registry nobody scrapes: a shard on its own has no broker to report through.
         this(partition, appender, executor, scheduler, config, ConsumerGroupConfig.DEFAULTS,
-                () -> MetadataImage.empty(""), clock);
+                () -> MetadataImage.empty(""), clock,
+                new ConsumerLagMetrics(new SimpleMeterRegistry(), tp -> java.util.OptionalLong.empty()));
     }
 
     public GroupCoordinatorShard(int partition, RecordAppender appender, Executor executor,
                                  ScheduledExecutorService scheduler, GroupConfig config,
-                                 ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image, LongSupplier clock) {
+                                 ConsumerGroupConfig consumerConfig, Supplier<MetadataImage> image, LongSupplier clock,
+                                 ConsumerLagMetrics lag) {
         this.partition = partition;
+        this.offsets = new OffsetStore(lag);
         this.appender = appender;
         this.config = config;
         this.clock = clock;
@@ -157,6 +164,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     @Override
     public void onLoaded() {
+        offsets.startReporting();
         classic.onLoaded();
         consumer.onLoaded();
         scheduleRetention();
@@ -164,6 +172,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     @Override
     public void onUnloaded() {
+        offsets.stopReporting();
         classic.onUnloaded();
         timers.cancelAll();
     }
@@ -553,7 +562,6 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 } else {
                     deleting.add(id);
                     tombstones.addAll(groupTombstones(id));
-                    tombstones.add(CoordinatorRecord.tombstone(ConsumerGroupRecordSerde.groupMetadataKey(id)));
                     results.put(id, Errors.NONE);
                 }
             } else if (g == null) {
@@ -581,8 +589,16 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         List<CoordinatorRecord> tombstones = new ArrayList<>();
         offsets.all(groupId).keySet().forEach(tp ->
                 tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(groupId, tp))));
-        tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(groupId)));
+        tombstones.addAll(groupRecordTombstones(groupId));
         return tombstones;
+    }
+
+    /** The tombstones of an empty group's own record (members have none left): classic or KIP-848. */
+    private List<CoordinatorRecord> groupRecordTombstones(String groupId) {
+        return consumerGroups.containsKey(groupId)
+                ? List.of(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(groupId)),
+                        CoordinatorRecord.tombstone(ConsumerGroupRecordSerde.groupMetadataKey(groupId)))
+                : List.of(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(groupId)));
     }
 
     private void forget(String groupId) {
@@ -604,45 +620,62 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     }
 
     /**
-     * KIP-211: offsets of a group expire only while it is empty: retention counts from when it became
-     * empty, or for a group that never had members, from each commit. An empty group left with no
-     * offsets is deleted.
+     * KIP-211: offsets of a classic group expire only while it is empty: retention counts from when it
+     * became empty, or for a group that never had members, from each commit. A KIP-848 group keeps no
+     * time of becoming empty; as in Kafka, its retention counts from each commit, and (KIP-496) it
+     * applies to the offsets of every topic no member subscribes to, all of them once the group is
+     * empty. An empty group left with no offsets is deleted.
      */
     void expireOffsets() {
         long now = clock.getAsLong();
-        long retention = config.offsetsRetentionMs();
         for (ClassicGroup g : List.copyOf(groups.values())) {
-            if (!g.is(GroupState.EMPTY) || !g.pendingMembers.isEmpty()) {
-                continue;
-            }
-            List<TopicPartition> expired = new ArrayList<>();
-            offsets.all(g.groupId).forEach((tp, v) -> {
-                long since = g.protocolType == null ? v.commitTimestamp() : Math.max(g.stateTimestamp, v.commitTimestamp());
-                if (since + retention <= now) {
-                    expired.add(tp);
-                }
-            });
-            List<CoordinatorRecord> tombstones = new ArrayList<>();
-            expired.forEach(tp -> tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(g.groupId, tp))));
-            boolean dropGroup = expired.size() == offsets.all(g.groupId).size();
-            if (dropGroup) {
-                tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.groupKey(g.groupId)));
-            }
-            if (tombstones.isEmpty()) {
-                continue;
-            }
-            try {
-                appender.append(tombstones);
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not expire offsets of group %s: %s", g.groupId, e.getMessage());
+            if (g.is(GroupState.EMPTY) && g.pendingMembers.isEmpty()
+                    && !expireOffsetsOf(g.groupId, true, now, topic -> false, v -> g.protocolType == null
+                            ? v.commitTimestamp() : Math.max(g.stateTimestamp, v.commitTimestamp()))) {
                 return;
             }
-            expired.forEach(tp -> offsets.remove(g.groupId, tp));
-            if (dropGroup) {
-                forget(g.groupId);
-            }
-            LOG.debugf("Expired %d offsets of group %s%s", expired.size(), g.groupId, dropGroup ? " and the group" : "");
         }
+        for (ConsumerGroup g : List.copyOf(consumerGroups.values())) {
+            if (!expireOffsetsOf(g.groupId, g.members.isEmpty(), now, g::subscribesTo, OffsetValue::commitTimestamp)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Expires the group's offsets of unsubscribed topics whose retention (from retentionStart) is
+     * over; false if that could not be written.
+     */
+    private boolean expireOffsetsOf(String groupId, boolean groupEmpty, long now, Predicate<String> subscribed,
+                                    ToLongFunction<OffsetValue> retentionStart) {
+        long retention = config.offsetsRetentionMs();
+        List<TopicPartition> expired = new ArrayList<>();
+        offsets.all(groupId).forEach((tp, v) -> {
+            if (!subscribed.test(tp.topic()) && retentionStart.applyAsLong(v) + retention <= now) {
+                expired.add(tp);
+            }
+        });
+        List<CoordinatorRecord> tombstones = new ArrayList<>();
+        expired.forEach(tp -> tombstones.add(CoordinatorRecord.tombstone(GroupRecordSerde.offsetKey(groupId, tp))));
+        boolean dropGroup = groupEmpty && expired.size() == offsets.all(groupId).size();
+        if (dropGroup) {
+            tombstones.addAll(groupRecordTombstones(groupId));
+        }
+        if (tombstones.isEmpty()) {
+            return true;
+        }
+        try {
+            appender.append(tombstones);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not expire offsets of group %s: %s", groupId, e.getMessage());
+            return false;
+        }
+        expired.forEach(tp -> offsets.remove(groupId, tp));
+        if (dropGroup) {
+            forget(groupId);
+        }
+        LOG.debugf("Expired %d offsets of group %s%s", expired.size(), groupId, dropGroup ? " and the group" : "");
+        return true;
     }
 
     int partition() {

@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Hands out producer ids from blocks the controller reserves durably, so an id is never reused,
- * even across restarts, without a metadata write per producer.
+ * Hands out producer ids from blocks reserved durably (by the controller, or in ZooKeeper by the
+ * broker itself), so an id is never reused, even across restarts, without a write per producer.
  */
 public final class ProducerIdManager {
     /** A reserved range of producer ids: {@code [first, first + length)}. */
@@ -15,7 +15,7 @@ public final class ProducerIdManager {
     private final Supplier<CompletableFuture<Block>> reserveBlock;
     private long next;
     private long blockEnd;
-    private CompletableFuture<Void> pendingReservation;
+    private CompletableFuture<Block> pendingReservation;
 
     /** @param reserveBlock reserves the next block for this broker */
     public ProducerIdManager(Supplier<CompletableFuture<Block>> reserveBlock) {
@@ -26,23 +26,38 @@ public final class ProducerIdManager {
         if (next < blockEnd) {
             return CompletableFuture.completedFuture(next++);
         }
-        if (pendingReservation == null) {
-            CompletableFuture<Void> reservation = reserveBlock.get().thenAccept(this::useBlock);
-            // A failed reservation fails the callers waiting on it, and the next caller tries afresh.
-            reservation.whenComplete((v, error) -> forget(reservation));
-            pendingReservation = reservation;
+        CompletableFuture<Block> reservation = pendingReservation;
+        if (reservation == null) {
+            // Set before asking, so a reservation that completes at once finds it to clear.
+            CompletableFuture<Block> started = new CompletableFuture<>();
+            pendingReservation = started;
+            reservation = started;
+            reserve().whenComplete((block, error) -> {
+                reservationDone(block, error);
+                if (error != null) {
+                    started.completeExceptionally(error);
+                } else {
+                    started.complete(block);
+                }
+            });
         }
-        return pendingReservation.thenCompose(v -> nextProducerId());
+        return reservation.thenCompose(block -> nextProducerId());
     }
 
-    private synchronized void useBlock(Block block) {
-        next = block.first();
-        blockEnd = block.first() + block.length();
+    private CompletableFuture<Block> reserve() {
+        try {
+            return reserveBlock.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    private synchronized void forget(CompletableFuture<Void> reservation) {
-        if (pendingReservation == reservation) {
-            pendingReservation = null;
+    /** A failed reservation is forgotten, so the next request asks again instead of failing forever. */
+    private synchronized void reservationDone(Block block, Throwable error) {
+        pendingReservation = null;
+        if (error == null) {
+            next = block.first();
+            blockEnd = block.first() + block.length();
         }
     }
 }

@@ -10,7 +10,6 @@ import io.sluice.metadata.proto.MetadataRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.Uuid;
 
 /**
  * An image as the records that rebuild it from empty: the content of a metadata snapshot. Replaying
@@ -24,8 +23,8 @@ final class ImageRecords {
     static List<MetadataRecord> of(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         for (BrokerImage b : image.brokers().values()) {
-            // The incarnation id is not part of the image; a snapshot does not need it.
-            records.add(MetadataRecords.registerBroker(b.id(), b.endpoints(), b.rack(), Uuid.ZERO_UUID, b.fenced()));
+            // With its epoch and incarnation: the snapshot's offset is not where the broker registered.
+            records.add(MetadataRecords.registerBroker(b));
         }
         for (Map.Entry<String, String> c : image.brokerConfigs().entrySet()) {
             records.add(MetadataRecords.config(ConfigResourceType.BROKER, MetadataRecords.CLUSTER_DEFAULT_BROKER,

@@ -1,15 +1,12 @@
 package io.sluice.metadata.kraft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.sluice.metadata.BrokerEndpoint;
 import io.sluice.metadata.ControllerRequestHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataPublisher;
-import io.sluice.metadata.MetadataRecords;
-import io.sluice.metadata.proto.Id128;
 import io.sluice.metadata.proto.MetadataRecord;
 import io.sluice.metadata.proto.ControllerRequestEnvelope;
 import io.sluice.metadata.proto.ControllerResponseEnvelope;
@@ -31,10 +28,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
@@ -68,17 +62,13 @@ import org.jboss.logging.Logger;
  * handed to callers complete on a third thread once their image is published, so a caller that chains
  * work onto them stalls neither.
  *
- * <p>Broker registration: a broker announces itself to the leader with an application message over the
- * Raft connections ({@link #announceBroker}); the leader appends the registration record and answers with
- * its offset; the broker retries (to whoever leads by then) until it has the answer and has applied it.
+ * <p>Requests for the active controller (broker registrations and heartbeats among them) travel as
+ * application messages over the Raft connections ({@link #forwardToController}).
  */
 public final class RaftBackend implements MetadataBackend {
     private static final Logger LOG = Logger.getLogger(RaftBackend.class);
     /** The metadata log's directory under {@code metadata.log.dir}, named as Kafka names it. */
     public static final String LOG_DIR_NAME = "__cluster_metadata-0";
-    static final String REGISTRATION = "broker-registration";
-    static final String REGISTERED = "broker-registered";
-    private static final long ANNOUNCE_RETRY_MS = 500;
     /** How long a forwarded controller request waits for its answer: Kafka's request.timeout.ms default. */
     private static final long FORWARD_TIMEOUT_MS = 30_000;
 
@@ -111,27 +101,7 @@ public final class RaftBackend implements MetadataBackend {
     private long epochStart = Long.MAX_VALUE;
     /** The leader's high watermark in the first successful fetch answer: what "caught up" means here. */
     private long catchUpTarget = -1;
-    /** Leader side: the last registration appended for each broker, so a retried announcement is not re-appended. */
-    private final Map<Integer, Registered> registered = new HashMap<>();
-    private final Set<Integer> registering = new java.util.HashSet<>();
-    private Announcement announcement;
     private final ControllerForwarder forwarder;
-
-    private record Registered(Id128 incarnation, long offset) {
-    }
-
-    /** This node's own registration until the leader has it and our image shows it. */
-    private static final class Announcement {
-        final MetadataRecord record;
-        final CompletableFuture<Long> result;
-        long nextAt;
-        long offset = -1;
-
-        Announcement(MetadataRecord record, CompletableFuture<Long> result) {
-            this.record = record;
-            this.result = result;
-        }
-    }
 
     public RaftBackend(RaftBackendSettings settings, Vertx vertx) {
         this.settings = settings;
@@ -285,17 +255,6 @@ public final class RaftBackend implements MetadataBackend {
     }
 
     @Override
-    public Optional<CompletableFuture<Long>> announceBroker(int brokerId, List<BrokerEndpoint> endpoints, String rack) {
-        MetadataRecord record = MetadataRecords.registerBroker(brokerId, endpoints, rack, Uuid.randomUuid(), false);
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        driver.execute(() -> {
-            announcement = new Announcement(record, result);
-            afterStep();
-        });
-        return Optional.of(handOff(result));
-    }
-
-    @Override
     public CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         driver.execute(() -> {
@@ -360,7 +319,7 @@ public final class RaftBackend implements MetadataBackend {
         }
     }
 
-    /** After every step of the node: follow leadership, decide "active", finish catching up, announce. */
+    /** After every step of the node: follow leadership, decide "active", finish catching up, forward. */
     private void afterStep() {
         RaftNode node = driver.node();
         if (node == null || closed) {
@@ -388,7 +347,6 @@ public final class RaftBackend implements MetadataBackend {
             }
             caughtUp.complete(null);
         }
-        announceIfDue(node);
         forwarder.onStep(leader, active, controllerRequests, driver.now());
     }
 
@@ -409,40 +367,9 @@ public final class RaftBackend implements MetadataBackend {
         afterPublishing(() -> publisher.publish(next));
     }
 
-    private void announceIfDue(RaftNode node) {
-        Announcement a = announcement;
-        if (a == null) {
-            return;
-        }
-        if (a.result.isDone()) {
-            announcement = null;
-            return;
-        }
-        if (a.offset >= 0) {
-            if (image.offset() >= a.offset) {
-                announcement = null;
-                a.result.complete(a.offset);
-            }
-            return;
-        }
-        long now = driver.now();
-        int leader = node.leaderId();
-        if (leader == -1 || now < a.nextAt) {
-            return;
-        }
-        a.nextAt = now + ANNOUNCE_RETRY_MS;
-        if (leader == self) {
-            onRegistration(self, a.record);
-        } else {
-            transport.sendApplication(leader, REGISTRATION, a.record.toByteArray());
-        }
-    }
-
     private void onApplication(RaftCodec.Application app) {
         try {
             switch (app.kind()) {
-                case REGISTRATION -> onRegistration(app.from(), MetadataRecord.parseFrom(app.payload()));
-                case REGISTERED -> onRegistered(MetadataRecordBatch.parseFrom(app.payload()));
                 case ControllerForwarder.REQUEST ->
                         onControllerRequest(app.from(), ControllerRequestEnvelope.parseFrom(app.payload()));
                 case ControllerForwarder.RESPONSE ->
@@ -472,56 +399,6 @@ public final class RaftBackend implements MetadataBackend {
         answer.whenComplete((response, error) -> transport.sendApplication(from, ControllerForwarder.RESPONSE,
                 (error != null ? ControllerEnvelopes.failure(envelope.getCorrelationId(), error)
                         : ControllerEnvelopes.response(envelope, response)).toByteArray()));
-    }
-
-    /** Leader side of an announcement: append it once, answer every retry with where it landed. */
-    private void onRegistration(int from, MetadataRecord record) {
-        if (!active || !record.hasRegisterBroker()) {
-            return; // the announcer retries with whoever leads by then
-        }
-        int brokerId = record.getRegisterBroker().getBrokerId();
-        Id128 incarnation = record.getRegisterBroker().getIncarnationId();
-        Registered done = registered.get(brokerId);
-        if (done != null && done.incarnation().equals(incarnation)) {
-            answerRegistration(from, record, done.offset());
-            return;
-        }
-        if (!registering.add(brokerId)) {
-            return;
-        }
-        CompletableFuture<Long> appended;
-        try {
-            appended = appendNow(List.of(record));
-        } catch (RuntimeException e) {
-            registering.remove(brokerId);
-            throw e;
-        }
-        appended.whenComplete((offset, error) -> {
-            registering.remove(brokerId);
-            if (error == null) {
-                registered.put(brokerId, new Registered(incarnation, offset));
-                answerRegistration(from, record, offset);
-            } else {
-                LOG.debugf("Node %d: registering broker %d failed: %s", (Object) self, brokerId, error.toString());
-            }
-        });
-    }
-
-    private void answerRegistration(int to, MetadataRecord record, long offset) {
-        MetadataRecordBatch answer = MetadataRecordBatch.newBuilder().setBaseOffset(offset).addRecords(record).build();
-        if (to == self) {
-            onRegistered(answer);
-        } else {
-            transport.sendApplication(to, REGISTERED, answer.toByteArray());
-        }
-    }
-
-    private void onRegistered(MetadataRecordBatch answer) {
-        Announcement a = announcement;
-        if (a != null && answer.getRecordsCount() == 1 && answer.getRecords(0).equals(a.record)) {
-            a.offset = answer.getBaseOffset();
-            announceIfDue(driver.node());
-        }
     }
 
     /** Applies committed entries and snapshots to the image, on the Raft thread, in log order. */

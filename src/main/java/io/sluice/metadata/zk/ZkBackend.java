@@ -74,6 +74,7 @@ public final class ZkBackend implements MetadataBackend {
     private ZkSnapshotReader reader;
     private ZkRecordWriter writer;
     private ZkBrokerRegistration registration;
+    private ZkProducerIdBlocks producerIdBlocks;
     private String clusterId;
 
     public ZkBackend(ZkSettings settings) {
@@ -136,6 +137,7 @@ public final class ZkBackend implements MetadataBackend {
                 reader = new ZkSnapshotReader(zk);
                 writer = new ZkRecordWriter(zk);
                 registration = new ZkBrokerRegistration(zk, settings.brokerId());
+                producerIdBlocks = new ZkProducerIdBlocks(zk);
                 started = true;
                 if (!syncNow()) {
                     retryLater();
@@ -266,6 +268,16 @@ public final class ZkBackend implements MetadataBackend {
             refreshNow();
             return czxid;
         }));
+    }
+
+    /**
+     * Takes the next producer id block from {@code /latest_producer_id_block} itself, as Kafka's
+     * zk-mode brokers do, so a broker that is not the controller serves InitProducerId too. Runs on
+     * the metadata thread like every other ZooKeeper call of the backend.
+     */
+    @Override
+    public Optional<CompletableFuture<Long>> allocateProducerIds(int brokerId, int blockSize) {
+        return Optional.of(submit(() -> producerIdBlocks.allocate(brokerId, blockSize)));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sluice.metadata.zk;
 
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataRecords;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.proto.ConfigResourceType;
@@ -63,14 +64,16 @@ final class ZkSnapshotReader {
                 continue;
             }
             String path = ZnodePaths.brokerId(id);
-            byte[] data = dataOrNull(path, null);
+            Stat stat = new Stat();
+            byte[] data = dataOrNull(path, stat);
             if (data == null) {
                 continue; // its session ended between the listing and the read
             }
             var registration = BrokerRegistrationJson.decode(id, path, data);
-            // Liveness in zk mode is the ephemeral znode itself: a registered broker is unfenced.
-            records.add(MetadataRecords.registerBroker(id, registration.endpoints(), registration.rack(),
-                    org.apache.kafka.common.Uuid.ZERO_UUID, false));
+            // Liveness in zk mode is the ephemeral znode itself: a registered broker is unfenced. Its epoch
+            // is the znode's creation zxid, as Kafka's zk brokers have it: the same on every re-read.
+            records.add(MetadataRecords.registerBroker(new BrokerImage(id, registration.endpoints(), registration.rack(),
+                    false, stat.getCzxid(), org.apache.kafka.common.Uuid.ZERO_UUID)));
         }
     }
 

@@ -219,7 +219,12 @@ public final class FetchSessions {
 
     private static void add(FetchResponseData response, PartitionResult r, boolean byId, boolean readCommitted) {
         FetchableTopicResponse topic = lastTopicFor(response, r, byId);
-        topic.partitions().add(new PartitionData()
+        PartitionData data = new PartitionData();
+        if (r.divergingEpoch() != null) {
+            data.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(r.divergingEpoch().leaderEpoch())
+                    .setEndOffset(r.divergingEpoch().endOffset()));
+        }
+        topic.partitions().add(data
                 .setPartitionIndex(r.target().partition())
                 .setErrorCode(r.error().code())
                 .setHighWatermark(r.highWatermark())

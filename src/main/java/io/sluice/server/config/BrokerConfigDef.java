@@ -172,10 +172,26 @@ public final class BrokerConfigDef {
         d.define("replica.fetch.max.bytes", INT, 1048576, Range.atLeast(0), MEDIUM, "Bytes fetched per partition by followers.");
         d.define("replica.lag.time.max.ms", LONG, 30000L, HIGH, "A follower that has not caught up within this time leaves the ISR.");
         d.define("num.replica.fetchers", INT, 1, HIGH, "Fetcher threads per source broker.");
+        d.define("replica.fetch.wait.max.ms", INT, 500, Range.atLeast(0), MEDIUM,
+                "Longest time a follower's fetch waits at the leader for data.");
+        d.define("replica.fetch.min.bytes", INT, 1, Range.atLeast(0), MEDIUM,
+                "Bytes a follower's fetch waits for at the leader before it is answered.");
+        d.define("replica.fetch.backoff.ms", INT, 1000, Range.atLeast(0), MEDIUM,
+                "Pause before a follower retries a partition whose fetch failed.");
+        d.define("replica.fetch.response.max.bytes", INT, 10485760, Range.atLeast(0), MEDIUM,
+                "Bytes a follower asks for in one whole fetch response.");
+        d.define("replica.high.watermark.checkpoint.interval.ms", LONG, 5000L, Range.atLeast(1), HIGH,
+                "How often the high watermarks are saved to replication-offset-checkpoint.");
+        d.define("replica.socket.timeout.ms", INT, 30000, MEDIUM,
+                "Socket timeout of follower fetches, on top of replica.fetch.wait.max.ms.");
         d.define("unclean.leader.election.enable", BOOLEAN, false, HIGH, "Allow out-of-sync replicas to become leader.");
         d.define("auto.leader.rebalance.enable", BOOLEAN, true, HIGH, "Move leadership back to preferred replicas.");
         d.define("leader.imbalance.check.interval.seconds", LONG, 300L, Range.atLeast(1), HIGH,
                 "How often the controller checks leader balance.");
+        d.define("leader.imbalance.per.broker.percentage", INT, 10, Range.between(0, 100), HIGH,
+                "The share of a broker's preferred partitions led by others above which the rebalance moves them back.");
+        d.define("controlled.shutdown.enable", BOOLEAN, true, MEDIUM,
+                "Move the broker's leadership away through the controller before it shuts down.");
 
         // group and transaction coordinators
         d.define("offsets.topic.num.partitions", INT, 50, Range.atLeast(1), HIGH, "Partitions of __consumer_offsets.");

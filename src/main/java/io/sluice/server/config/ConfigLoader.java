@@ -20,6 +20,13 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final String ENV_PREFIX = "KAFKA_";
     private static final String CLUSTER_ID_ENV = "KAFKA_CLUSTER_ID";
+    /** The apache/kafka image's own name for the cluster id; {@code KAFKA_CLUSTER_ID} wins when both are set. */
+    private static final String IMAGE_CLUSTER_ID_ENV = "CLUSTER_ID";
+    /**
+     * Settings that place the single-node default (where its data lives, which cluster it formats)
+     * rather than configure a different node: given alone, they keep the default.
+     */
+    static final Set<String> KEEP_DEFAULT_KEYS = Set.of("log.dirs", "cluster.id");
 
     /** {@code KAFKA_*} variables that configure the JVM or the launch scripts, not the broker. */
     static final Set<String> NON_CONFIG_ENV = Set.of(
@@ -31,16 +38,18 @@ public final class ConfigLoader {
 
     /**
      * Reads the file (if any) with {@link Properties} semantics, then applies the environment on top.
-     * When there is neither a file nor any config variable, the single-node defaults apply so that
-     * a bare start gives a working one-node cluster, as Kafka's container image does.
+     * Without a file, the single-node defaults apply so that a bare start gives a working one-node
+     * cluster, as Kafka's container image does, unless the variables configure something else: only
+     * {@code KAFKA_LOG_DIRS} and the cluster id keep the defaults (moving the data to a volume must not
+     * turn the node into an unconfigured one); any other config variable replaces them.
      */
     public static Map<String, String> load(Optional<Path> propertiesFile, Map<String, String> env) {
         Map<String, String> fromEnv = fromEnvironment(env);
         Map<String, String> result = new LinkedHashMap<>();
         if (propertiesFile.isPresent()) {
             result.putAll(readPropertiesFile(propertiesFile.get()));
-        } else if (fromEnv.isEmpty()) {
-            return singleNodeDefaults();
+        } else if (KEEP_DEFAULT_KEYS.containsAll(fromEnv.keySet())) {
+            result.putAll(singleNodeDefaults());
         }
         result.putAll(fromEnv);
         return result;
@@ -64,9 +73,16 @@ public final class ConfigLoader {
         return m;
     }
 
-    /** The config keys carried by {@code KAFKA_*} variables; {@code KAFKA_CLUSTER_ID} becomes {@code cluster.id}. */
+    /**
+     * The config keys carried by {@code KAFKA_*} variables; {@code KAFKA_CLUSTER_ID} (or the image's
+     * {@code CLUSTER_ID}) becomes {@code cluster.id}.
+     */
     static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> result = new LinkedHashMap<>();
+        String imageClusterId = env.get(IMAGE_CLUSTER_ID_ENV);
+        if (imageClusterId != null && !imageClusterId.isEmpty()) {
+            result.put("cluster.id", imageClusterId);
+        }
         env.forEach((name, value) -> {
             if (!name.startsWith(ENV_PREFIX) || NON_CONFIG_ENV.contains(name) || value == null) {
                 return;

@@ -1,12 +1,11 @@
 package io.sluice.coordinator.group;
 
-import io.sluice.testing.RawKafkaClient;
-
 import static io.sluice.coordinator.group.ConsumerGroupEndToEndTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.RawKafkaClient;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,6 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -227,12 +225,7 @@ class ConsumerProtocolEndToEndTest {
     /** A raw connection to the group's coordinator (one broker here, but the offsets topic must exist first). */
     private RawKafkaClient coordinatorConnection(String group) throws Exception {
         RawKafkaClient raw = new RawKafkaClient("127.0.0.1", broker.port());
-        waitUntil("the coordinator of " + group, () -> {
-            var r = raw.<org.apache.kafka.common.requests.FindCoordinatorResponse>send(
-                    new FindCoordinatorRequest.Builder(new org.apache.kafka.common.message.FindCoordinatorRequestData()
-                            .setKey(group).setKeyType((byte) 0)).build((short) 3));
-            return r.data().errorCode() == 0;
-        }, failure);
+        raw.awaitGroupCoordinatorLoaded(group, Duration.ofSeconds(30));
         return raw;
     }
 

@@ -1,12 +1,11 @@
 package io.sluice.coordinator.group;
 
-import io.sluice.testing.RawKafkaClient;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.RawKafkaClient;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
 import java.util.List;

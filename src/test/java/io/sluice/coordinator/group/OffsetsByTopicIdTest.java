@@ -1,18 +1,16 @@
 package io.sluice.coordinator.group;
 
-import io.sluice.testing.RawKafkaClient;
-
-import static io.sluice.coordinator.group.ConsumerGroupEndToEndTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sluice.testing.RawKafkaClient;
 import io.sluice.testing.TestBroker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -22,8 +20,6 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.FindCoordinatorRequest;
-import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
@@ -44,9 +40,7 @@ class OffsetsByTopicIdTest {
             try (Admin admin = Admin.create(broker.clientProps())) {
                 id = admin.createTopics(List.of(new NewTopic("by-id", 2, (short) 1))).topicId("by-id").get();
             }
-            waitUntil("the coordinator", () -> raw.<FindCoordinatorResponse>send(new FindCoordinatorRequest.Builder(
-                    new FindCoordinatorRequestData().setKey("gid").setKeyType((byte) 0)).build((short) 3))
-                    .data().errorCode() == 0, null);
+            raw.awaitGroupCoordinatorLoaded("gid", Duration.ofSeconds(30));
             Uuid unknown = Uuid.randomUuid();
             OffsetCommitRequestData commit = new OffsetCommitRequestData().setGroupId("gid").setTopics(List.of(
                     new OffsetCommitRequestTopic().setTopicId(id).setPartitions(List.of(

@@ -95,7 +95,8 @@ class ControllerForwardingTest {
 
     @AfterEach
     void stop() {
-        nodes.values().forEach(Broker::close);
+        // Brokers first: their controlled shutdown needs the controllers' quorum.
+        new TreeMap<>(nodes).descendingMap().values().forEach(Broker::close);
         starter.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }

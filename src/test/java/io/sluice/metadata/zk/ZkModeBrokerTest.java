@@ -123,12 +123,8 @@ class ZkModeBrokerTest {
 
             // Produce through the second broker's bootstrap to every partition (each led by one of
             // the two brokers), and read everything back without a group.
-            // Not idempotent: InitProducerId asks the controller for a producer id block, and a broker
-            // that is not the controller cannot forward that yet (Kafka's zk brokers take blocks from
-            // /latest_producer_id_block themselves; forwarding to the controller is a later step).
-            Properties producerProps = second.clientProps();
-            producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-            try (KafkaProducer<String, String> producer = producer(producerProps)) {
+            // Idempotent (the default): either broker hands out producer ids (ZkProducerIdTest).
+            try (KafkaProducer<String, String> producer = producer(second.clientProps())) {
                 for (int p = 0; p < 4; p++) {
                     producer.send(new ProducerRecord<>("shared", p, "k", "v" + p)).get(30, TimeUnit.SECONDS);
                 }

@@ -39,14 +39,14 @@ class FetchSessionsTest {
     private static List<Target> targets(FetchRequestData request, boolean byId) {
         List<Target> out = new ArrayList<>();
         request.topics().forEach(t -> t.partitions().forEach(p -> out.add(new Target(new TopicPartition(t.topic(), p.partition()),
-                Uuid.ZERO_UUID, p.partition(), p.fetchOffset(), p.partitionMaxBytes(), -1))));
+                Uuid.ZERO_UUID, p.partition(), p.fetchOffset(), p.partitionMaxBytes(), -1, -1))));
         return out;
     }
 
     /** Every target answers with the given high watermark and no records. */
     private static FetchResponseData answer(FetchSessions.Resolved resolved, long hwm) {
         List<PartitionResult> results = resolved.targets().stream().map(t -> new PartitionResult(t, Errors.NONE,
-                t.tp().topic(), hwm, hwm, 0, MemoryRecords.EMPTY, null)).toList();
+                t.tp().topic(), hwm, hwm, 0, MemoryRecords.EMPTY, null, null)).toList();
         FetchResponseData response = new FetchResponseData().setSessionId(resolved.sessionId());
         resolved.fill(response, new Outcome(results, 0, false), false, false);
         return response;

@@ -65,6 +65,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void logDirsAloneKeepsTheSingleNodeDefaults() {
+        Map<String, String> loaded = ConfigLoader.load(Optional.empty(), Map.of("KAFKA_LOG_DIRS", "/var/lib/sluice/data"));
+        Map<String, String> expected = new java.util.LinkedHashMap<>(ConfigLoader.singleNodeDefaults());
+        expected.put("log.dirs", "/var/lib/sluice/data");
+        assertEquals(expected, loaded);
+        BrokerConfig config = BrokerConfig.fromProperties(loaded);
+        assertEquals(MetadataMode.KRAFT, config.metadataMode());
+        assertEquals(java.util.List.of("/var/lib/sluice/data"), config.logDirs());
+    }
+
+    @Test
+    void clusterIdAndLogDirsKeepTheSingleNodeDefaults() {
+        for (String clusterIdVariable : java.util.List.of("KAFKA_CLUSTER_ID", "CLUSTER_ID")) {
+            Map<String, String> loaded = ConfigLoader.load(Optional.empty(),
+                    Map.of(clusterIdVariable, "MkU3OEVBNTcwNTJENDM2Qk", "KAFKA_LOG_DIRS", "/data", "KAFKA_HEAP_OPTS", "-Xmx1g"));
+            assertEquals("MkU3OEVBNTcwNTJENDM2Qk", loaded.get("cluster.id"), clusterIdVariable);
+            assertEquals("/data", loaded.get("log.dirs"), clusterIdVariable);
+            assertEquals("broker,controller", loaded.get("process.roles"), clusterIdVariable);
+            assertEquals("1@localhost:9093", loaded.get("controller.quorum.voters"), clusterIdVariable);
+        }
+        Map<String, String> clusterIdOnly = ConfigLoader.load(Optional.empty(), Map.of("CLUSTER_ID", "abc"));
+        Map<String, String> expected = new java.util.LinkedHashMap<>(ConfigLoader.singleNodeDefaults());
+        expected.put("cluster.id", "abc");
+        assertEquals(expected, clusterIdOnly);
+    }
+
+    @Test
+    void kafkaClusterIdWinsOverTheImagesClusterId() {
+        Map<String, String> loaded = ConfigLoader.load(Optional.empty(), Map.of("CLUSTER_ID", "image", "KAFKA_CLUSTER_ID", "kafka"));
+        assertEquals("kafka", loaded.get("cluster.id"));
+    }
+
+    @Test
+    void anyOtherSettingReplacesTheDefaults() {
+        Map<String, String> loaded = ConfigLoader.load(Optional.empty(),
+                Map.of("KAFKA_LOG_DIRS", "/data", "KAFKA_ZOOKEEPER_CONNECT", "zk:2181", "KAFKA_BROKER_ID", "2"));
+        assertEquals(Map.of("log.dirs", "/data", "zookeeper.connect", "zk:2181", "broker.id", "2"), loaded);
+    }
+
+    @Test
     void singleNodeDefaultsParseAsKraft() {
         BrokerConfig config = BrokerConfig.fromProperties(ConfigLoader.singleNodeDefaults());
         assertEquals(MetadataMode.KRAFT, config.metadataMode());
