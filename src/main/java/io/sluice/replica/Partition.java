@@ -321,7 +321,9 @@ public final class Partition {
         if (state.leader() != nodeId) {
             throw new NotLeaderOrFollowerException("This broker is not the leader of " + topicPartition);
         }
-        return log.appendAsCoordinator(records, state.leaderEpoch());
+        LogAppendResult result = log.appendAsCoordinator(records, state.leaderEpoch());
+        maybeAdvanceHighWatermark();
+        return result;
     }
 
     /** Checks a client's view of the leader epoch (KIP-320): older is fenced, newer means our metadata lags. */
