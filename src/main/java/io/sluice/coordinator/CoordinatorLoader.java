@@ -2,6 +2,7 @@ package io.sluice.coordinator;
 
 import io.sluice.log.PartitionLog;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
@@ -25,6 +26,7 @@ public final class CoordinatorLoader {
             for (RecordBatch batch : records.batches()) {
                 next = batch.nextOffset();
                 if (batch.isControlBatch()) {
+                    replayMarker(batch, shard);
                     continue;
                 }
                 for (Record record : batch) {
@@ -32,7 +34,12 @@ public final class CoordinatorLoader {
                         continue;
                     }
                     try {
-                        shard.replay(bytes(record.key()), record.hasValue() ? bytes(record.value()) : null);
+                        byte[] value = record.hasValue() ? bytes(record.value()) : null;
+                        if (batch.isTransactional()) {
+                            shard.replayTransactional(batch.producerId(), bytes(record.key()), value);
+                        } else {
+                            shard.replay(bytes(record.key()), value);
+                        }
                         count++;
                     } catch (RuntimeException e) {
                         // A record we cannot read (a newer format, corruption) must not stop the partition from loading.
@@ -47,6 +54,16 @@ public final class CoordinatorLoader {
             offset = next;
         }
         return count;
+    }
+
+    /** A COMMIT or ABORT marker resolves the producer's transactional records read before it. */
+    private static void replayMarker(RecordBatch batch, CoordinatorShard shard) {
+        for (Record record : batch) {
+            ControlRecordType type = ControlRecordType.parse(record.key());
+            if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                shard.replayEndTransaction(batch.producerId(), type == ControlRecordType.COMMIT);
+            }
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -167,7 +167,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         try {
             Partition partition = replicas.partition(tp)
                     .orElseThrow(() -> new IllegalStateException("no local replica of " + tp));
-            S shard = factory.create(context.partition, records -> append(tp, records), context.executor);
+            S shard = factory.create(context.partition, new LogAppender(tp), context.executor);
             long count = CoordinatorLoader.load(partition.log(), shard);
             context.shard = shard;
             shard.onLoaded();
@@ -194,20 +194,50 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         });
     }
 
-    /** Appends as leader with acks=all semantics; failures become the coordinator errors clients retry on. */
-    private void append(TopicPartition tp, List<CoordinatorRecord> records) {
-        if (records.isEmpty()) {
-            return;
+    /** Writes a shard's records to its partition of the internal topic. */
+    private final class LogAppender implements RecordAppender {
+        private final TopicPartition tp;
+
+        LogAppender(TopicPartition tp) {
+            this.tp = tp;
         }
-        Partition partition = replicas.partition(tp).orElseThrow(() -> new NotCoordinatorException(
-                "This broker no longer hosts " + tp));
+
+        @Override
+        public void append(List<CoordinatorRecord> records) {
+            if (!records.isEmpty()) {
+                write(tp, partition -> replicas.appendAsLeader(partition,
+                        MemoryRecords.withRecords(Compression.NONE, simple(records)), (short) -1));
+            }
+        }
+
+        /**
+         * Written for a producer at sequence 0 (the record format needs one): the log does not check a coordinator's
+         * sequences, only the producer epoch.
+         */
+        @Override
+        public void appendTransactional(long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+            if (!records.isEmpty()) {
+                write(tp, partition -> replicas.appendAsCoordinator(partition, MemoryRecords.withTransactionalRecords(
+                        Compression.NONE, producerId, producerEpoch, 0, simple(records))));
+            }
+        }
+    }
+
+    private static SimpleRecord[] simple(List<CoordinatorRecord> records) {
         long now = System.currentTimeMillis();
         SimpleRecord[] simple = new SimpleRecord[records.size()];
         for (int i = 0; i < simple.length; i++) {
             simple[i] = new SimpleRecord(now, records.get(i).key(), records.get(i).value());
         }
+        return simple;
+    }
+
+    /** Appends as leader with acks=all semantics; failures become the coordinator errors clients retry on. */
+    private void write(TopicPartition tp, java.util.function.Consumer<Partition> append) {
+        Partition partition = replicas.partition(tp).orElseThrow(() -> new NotCoordinatorException(
+                "This broker no longer hosts " + tp));
         try {
-            replicas.appendAsLeader(partition, MemoryRecords.withRecords(Compression.NONE, simple), (short) -1);
+            append.accept(partition);
         } catch (NotLeaderOrFollowerException | KafkaStorageException e) {
             throw new NotCoordinatorException("Cannot write to " + tp + ": " + e.getMessage());
         } catch (NotEnoughReplicasException e) {

@@ -9,4 +9,13 @@ import java.util.List;
  */
 public interface RecordAppender {
     void append(List<CoordinatorRecord> records);
+
+    /**
+     * Appends records as part of a producer's transaction (KIP-98 transactional offset commits): they take effect
+     * only when the transaction's COMMIT marker reaches the partition. Appenders without a log behind them (tests'
+     * in-memory ones) do not support it.
+     */
+    default void appendTransactional(long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+        throw new UnsupportedOperationException("This appender cannot write transactional records");
+    }
 }

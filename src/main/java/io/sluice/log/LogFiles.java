@@ -7,6 +7,7 @@ final class LogFiles {
     static final String LOG = ".log";
     static final String INDEX = ".index";
     static final String TIME_INDEX = ".timeindex";
+    static final String TXN_INDEX = ".txnindex";
     static final String SNAPSHOT = ".snapshot";
     /** Suffix of files waiting for their delayed deletion; leftovers from a crash are removed on load. */
     static final String DELETED = ".deleted";
@@ -34,6 +35,10 @@ final class LogFiles {
 
     static Path timeIndex(Path dir, long baseOffset) {
         return dir.resolve(prefix(baseOffset) + TIME_INDEX);
+    }
+
+    static Path txnIndex(Path dir, long baseOffset) {
+        return dir.resolve(prefix(baseOffset) + TXN_INDEX);
     }
 
     static Path snapshot(Path dir, long offset) {

@@ -91,6 +91,7 @@ final class LogLoader {
                 Files.deleteIfExists(LogFiles.log(dir, old));
                 Files.deleteIfExists(LogFiles.index(dir, old));
                 Files.deleteIfExists(LogFiles.timeIndex(dir, old));
+                Files.deleteIfExists(LogFiles.txnIndex(dir, old));
             }
             swap.changeFileSuffix(LogFiles.SWAP, "");
             swap.flush();
@@ -118,6 +119,7 @@ final class LogLoader {
             Files.deleteIfExists(LogFiles.log(dir, later));
             Files.deleteIfExists(LogFiles.index(dir, later));
             Files.deleteIfExists(LogFiles.timeIndex(dir, later));
+            Files.deleteIfExists(LogFiles.txnIndex(dir, later));
         }
     }
 
@@ -138,7 +140,8 @@ final class LogLoader {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                long indexBase = Math.max(LogFiles.offsetOf(name, LogFiles.INDEX), LogFiles.offsetOf(name, LogFiles.TIME_INDEX));
+                long indexBase = Math.max(Math.max(LogFiles.offsetOf(name, LogFiles.INDEX), LogFiles.offsetOf(name, LogFiles.TIME_INDEX)),
+                        LogFiles.offsetOf(name, LogFiles.TXN_INDEX));
                 boolean orphanIndex = indexBase >= 0 && !Files.exists(LogFiles.log(dir, indexBase));
                 // A .cleaned file is an unfinished cleaning: the old segments it was to replace are all still there.
                 if (name.endsWith(LogFiles.DELETED) || name.endsWith(".tmp") || name.endsWith(LogFiles.CLEANED) || orphanIndex)

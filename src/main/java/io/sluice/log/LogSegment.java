@@ -25,6 +25,7 @@ final class LogSegment {
     private final FileRecords log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private int bytesSinceLastIndexEntry;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -43,6 +44,7 @@ final class LogSegment {
         this.log = FileRecords.open(new java.io.File(LogFiles.log(dir, baseOffset) + suffix));
         this.offsetIndex = new OffsetIndex(Path.of(LogFiles.index(dir, baseOffset) + suffix), baseOffset);
         this.timeIndex = new TimeIndex(Path.of(LogFiles.timeIndex(dir, baseOffset) + suffix), baseOffset);
+        this.txnIndex = new TransactionIndex(Path.of(LogFiles.txnIndex(dir, baseOffset) + suffix));
         this.offsetOfMaxTimestamp = baseOffset;
     }
 
@@ -51,7 +53,8 @@ final class LogSegment {
      * (the cleaner bounds the entries by the input size), and are trimmed by {@link #makeInactive}.
      */
     static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, int maxIndexBytes) throws IOException {
-        for (Path p : new Path[] {LogFiles.log(dir, baseOffset), LogFiles.index(dir, baseOffset), LogFiles.timeIndex(dir, baseOffset)})
+        for (Path p : new Path[] {LogFiles.log(dir, baseOffset), LogFiles.index(dir, baseOffset), LogFiles.timeIndex(dir, baseOffset),
+                LogFiles.txnIndex(dir, baseOffset)})
             Files.deleteIfExists(Path.of(p + LogFiles.CLEANED));
         LogSegment s = new LogSegment(dir, baseOffset, config.indexIntervalBytes(), LogFiles.CLEANED);
         s.offsetIndex.resize(maxIndexBytes);
@@ -63,6 +66,7 @@ final class LogSegment {
     static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
         Files.deleteIfExists(LogFiles.index(dir, baseOffset));
         Files.deleteIfExists(LogFiles.timeIndex(dir, baseOffset));
+        Files.deleteIfExists(LogFiles.txnIndex(dir, baseOffset));
         LogSegment s = new LogSegment(dir, baseOffset, config.indexIntervalBytes());
         s.makeActive(config);
         return s;
@@ -210,6 +214,7 @@ final class LogSegment {
         }
         int truncated = fileSize - position;
         if (truncated > 0) log.truncateTo(position);
+        txnIndex.truncateTo(nextOffset);
         return truncated;
     }
 
@@ -217,6 +222,7 @@ final class LogSegment {
     long truncateTo(long offset) throws IOException {
         LogOffsetPosition pos = translateOffset(offset);
         if (pos != null) {
+            txnIndex.truncateTo(offset);
             offsetIndex.truncateTo(pos.offset);
             timeIndex.truncateTo(pos.offset);
             log.truncateTo(pos.position);
@@ -257,6 +263,17 @@ final class LogSegment {
         log.flush();
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
+    }
+
+    /** Aborted transactions whose ABORT marker is in this segment, in marker order. */
+    java.util.List<AbortedTransaction> abortedTransactions() {
+        return txnIndex.entries();
+    }
+
+    /** Indexes an aborted transaction whose marker this segment holds; one already indexed is skipped (replay). */
+    void indexAborted(AbortedTransaction txn) throws IOException {
+        if (txn.lastOffset() > txnIndex.lastMarkerOffset()) txnIndex.append(txn);
     }
 
     /** The segment's records, for the cleaner to read whole batches from. */
@@ -278,6 +295,7 @@ final class LogSegment {
         log.renameTo(new java.io.File(strip(log.file().getPath(), from) + to));
         offsetIndex.renameTo(Path.of(strip(offsetIndex.file().toString(), from) + to));
         timeIndex.renameTo(Path.of(strip(timeIndex.file().toString(), from) + to));
+        txnIndex.renameTo(Path.of(strip(txnIndex.file().toString(), from) + to));
     }
 
     private static String strip(String name, String suffix) {
@@ -290,6 +308,7 @@ final class LogSegment {
         log.renameTo(new java.io.File(log.file().getPath() + LogFiles.DELETED));
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + LogFiles.DELETED));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + LogFiles.DELETED));
+        txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + LogFiles.DELETED));
     }
 
     void closeAndDeleteFiles() throws IOException {
@@ -297,10 +316,12 @@ final class LogSegment {
         Files.deleteIfExists(log.file().toPath());
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     void close() throws IOException {
         log.close();
+        txnIndex.close();
     }
 
     @Override

@@ -63,6 +63,8 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long recoveryPoint;
+    /** The first offset of the oldest open transaction, or -1; published after each append for lock-free readers. */
+    private volatile long firstUnstableOffset = ProducerStateManager.NO_TXN;
     private volatile long lastFlushMs;
     private long unflushedMessages;
     private boolean closed;
@@ -114,15 +116,25 @@ public final class PartitionLog implements AutoCloseable {
      * continue at the log end). Batches are validated first; any failure appends nothing.
      */
     public LogAppendResult append(MemoryRecords records, int leaderEpoch, boolean assignOffsets) {
-        return doAppend(records, leaderEpoch, assignOffsets, true);
+        return doAppend(records, leaderEpoch, assignOffsets, true, false);
+    }
+
+    /**
+     * Appends a coordinator's batches as leader: transaction markers (control batches) and transactional offset
+     * commits, written for a producer. Their sequences are not checked (the coordinator does not track the producer's);
+     * the producer epoch is, so a marker of an older epoch than the partition has seen is refused.
+     */
+    public LogAppendResult appendAsCoordinator(MemoryRecords records, int leaderEpoch) {
+        return doAppend(records, leaderEpoch, true, true, true);
     }
 
     /** Appends replicated batches as they are: offsets, leader epochs and timestamps kept; producer sequences not enforced. */
     public LogAppendResult appendAsFollower(MemoryRecords records) {
-        return doAppend(records, -1, false, false);
+        return doAppend(records, -1, false, false, false);
     }
 
-    private LogAppendResult doAppend(MemoryRecords records, int leaderEpoch, boolean assignOffsets, boolean asLeader) {
+    private LogAppendResult doAppend(MemoryRecords records, int leaderEpoch, boolean assignOffsets, boolean asLeader,
+            boolean fromCoordinator) {
         LogConfig cfg = config;
         // A follower of a compacted log copies batches as the leader's cleaner left them.
         BatchValidator.Summary summary = BatchValidator.validate(records, cfg, !asLeader && cfg.compacted());
@@ -135,11 +147,16 @@ public final class PartitionLog implements AutoCloseable {
             ProducerStateManager.Append producerAppend = producers.begin();
             long nextOffset = logEndOffset;
             long firstOffset = -1;
+            List<ProducerStateManager.CompletedTxn> completed = new ArrayList<>(0);
             for (MutableRecordBatch batch : records.batches()) {
+                if (asLeader && batch.isControlBatch() && !fromCoordinator)
+                    throw new InvalidRecordException("Clients must not write control batches");
                 if (asLeader && batch.hasProducerId()) {
-                    Optional<ProducerStateManager.BatchMetadata> dup = producerAppend.findDuplicate(batch);
-                    if (dup.isPresent()) return duplicateResult(dup.get(), logAppendTime);
-                    producerAppend.validate(batch);
+                    if (!fromCoordinator) {
+                        Optional<ProducerStateManager.BatchMetadata> dup = producerAppend.findDuplicate(batch);
+                        if (dup.isPresent()) return duplicateResult(dup.get(), logAppendTime);
+                    }
+                    producerAppend.validate(batch, fromCoordinator);
                 }
                 if (assignOffsets) {
                     batch.setLastOffset(nextOffset + (batch.lastOffset() - batch.baseOffset()));
@@ -149,7 +166,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 if (asLeader) batch.setPartitionLeaderEpoch(leaderEpoch);
                 if (logAppendTime) batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
-                if (batch.hasProducerId()) producerAppend.update(batch);
+                if (batch.hasProducerId()) producerAppend.update(batch).ifPresent(completed::add);
                 if (firstOffset < 0) firstOffset = batch.baseOffset();
                 nextOffset = batch.nextOffset();
             }
@@ -158,6 +175,8 @@ public final class PartitionLog implements AutoCloseable {
                 if (active.shouldRoll(records.sizeInBytes(), summary.batches(), nextOffset - 1, now, cfg)) active = roll();
                 active.append(records, now);
                 producerAppend.commit();
+                for (ProducerStateManager.CompletedTxn txn : completed) indexIfAborted(active, txn);
+                firstUnstableOffset = producers.firstUnstableOffset();
                 if (asLeader) {
                     epochs.assign(leaderEpoch, firstOffset);
                 } else {
@@ -177,6 +196,14 @@ public final class PartitionLog implements AutoCloseable {
         }
         if (flushNow) flush();
         return result;
+    }
+
+    /** Adds an aborted transaction to the index of the segment holding its marker. */
+    private void indexIfAborted(LogSegment segment, ProducerStateManager.CompletedTxn txn) throws IOException {
+        if (!txn.aborted()) return;
+        long stable = producers.firstUnstableOffset();
+        long lastStable = stable == ProducerStateManager.NO_TXN ? txn.markerOffset() + 1 : Math.min(stable, txn.markerOffset() + 1);
+        segment.indexAborted(new AbortedTransaction(txn.producerId(), txn.firstOffset(), txn.markerOffset(), lastStable));
     }
 
     private LogAppendResult duplicateResult(ProducerStateManager.BatchMetadata m, boolean logAppendTime) {
@@ -243,6 +270,40 @@ public final class PartitionLog implements AutoCloseable {
         for (LogSegment s : segments.values()) if (best == null || s.maxTimestamp() > best.maxTimestamp()) best = s;
         if (best == null || best.maxTimestamp() == RecordBatch.NO_TIMESTAMP) return Optional.empty();
         return best.findOffsetByTimestamp(best.maxTimestamp(), logStartOffset);
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /**
+     * The last stable offset (KIP-98): below it every transaction is decided. It is the first offset of the oldest
+     * open transaction, capped by the given high watermark.
+     */
+    public long lastStableOffset(long highWatermark) {
+        long unstable = firstUnstableOffset;
+        return unstable == ProducerStateManager.NO_TXN ? highWatermark : Math.min(unstable, highWatermark);
+    }
+
+    /** The producers this partition knows, with their open transactions (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        synchronized (writeLock) {
+            return producers.activeProducers();
+        }
+    }
+
+    /**
+     * The aborted transactions with records in [fetchOffset, upperBound): those whose marker is at or after
+     * fetchOffset (so they end there or later) and whose first offset is below upperBound. A marker always follows its
+     * transaction's records, so only the segments from the one holding fetchOffset on need to be looked at.
+     */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBound) {
+        List<AbortedTransaction> out = new ArrayList<>();
+        Long from = segments.floorKey(fetchOffset);
+        for (LogSegment s : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
+            for (AbortedTransaction t : s.abortedTransactions()) {
+                if (t.lastOffset() >= fetchOffset && t.firstOffset() < upperBound) out.add(t);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- offsets and epochs
@@ -522,16 +583,22 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Producer state: the newest snapshot at or below the log end, plus a replay of the batches after it. */
+    /**
+     * Producer state: the newest snapshot at or below the log end, plus a replay of the batches after it. Aborted
+     * transactions met in the replay are indexed again where a crash left them out of a segment's index.
+     */
     private void rebuildProducerState() throws IOException {
         long snapshotOffset = producers.loadSnapshotAtOrBelow(logEndOffset);
         long from = Math.max(snapshotOffset, segments.firstKey());
         Long firstSegment = segments.floorKey(from);
         for (LogSegment s : segments.tailMap(firstSegment == null ? from : firstSegment).values()) {
             for (RecordBatch batch : s.batchesFrom(from)) {
-                if (batch.baseOffset() >= from) producers.replay(batch);
+                if (batch.baseOffset() < from) continue;
+                Optional<ProducerStateManager.CompletedTxn> done = producers.replay(batch);
+                if (done.isPresent()) indexIfAborted(s, done.get());
             }
         }
+        firstUnstableOffset = producers.firstUnstableOffset();
     }
 
     // ---------------------------------------------------------------- durability and lifecycle

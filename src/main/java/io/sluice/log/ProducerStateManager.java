@@ -30,29 +30,43 @@ import org.apache.kafka.common.utils.internals.Crc32C;
  * and replays the batches after it, so an unclean shutdown costs at most one segment of replay. Only the
  * partition's writer touches this class.
  *
- * <p>Snapshot format (big-endian): int32 version=1, int32 producer count, per producer int64 id, int16 epoch,
- * int32 batch count, per batch int32 firstSeq, int32 lastSeq, int64 firstOffset, int64 lastOffset, int64 timestamp;
- * then an int32 CRC32C of everything before it.
+ * <p>Transactions (KIP-98): a transactional batch opens its producer's transaction at the batch's base offset unless
+ * one is open already; a COMMIT or ABORT marker closes it. The open transactions give the first unstable offset (the
+ * last stable offset is the smaller of it and the high watermark); a closed one is reported to the caller, which
+ * indexes aborted ones.
+ *
+ * <p>Snapshot format (big-endian): int32 version=2, int32 producer count, per producer int64 id, int16 epoch,
+ * int64 first offset of the open transaction (-1: none), int32 batch count, per batch int32 firstSeq, int32 lastSeq,
+ * int64 firstOffset, int64 lastOffset, int64 timestamp; then an int32 CRC32C of everything before it. Version 1
+ * lacks the transaction field (no transaction open) and is still read.
  */
 final class ProducerStateManager {
     static final int RETAINED_BATCHES = 5;
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION_WITHOUT_TXN = 1;
+    static final long NO_TXN = -1;
     /** Older snapshots are kept only so truncation below the newest one need not replay from the log start. */
     private static final int RETAINED_SNAPSHOTS = 2;
 
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {}
 
-    record ProducerEntry(short epoch, List<BatchMetadata> batches) {
+    /** txnFirstOffset: the first offset of the producer's open transaction, or {@link #NO_TXN}. */
+    record ProducerEntry(short epoch, List<BatchMetadata> batches, long txnFirstOffset) {
         ProducerEntry withBatch(short newEpoch, BatchMetadata batch) {
             List<BatchMetadata> next = new ArrayList<>(newEpoch == epoch ? batches : List.of());
             next.add(batch);
             if (next.size() > RETAINED_BATCHES) next.remove(0);
-            return new ProducerEntry(newEpoch, List.copyOf(next));
+            return new ProducerEntry(newEpoch, List.copyOf(next), txnFirstOffset);
         }
     }
 
+    /** A transaction a COMMIT or ABORT marker at markerOffset closed. */
+    record CompletedTxn(long producerId, long firstOffset, long markerOffset, boolean aborted) {}
+
     private final Path dir;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
+    /** Open transactions by first offset (unique: each is a batch's base offset), for the first unstable offset. */
+    private final java.util.TreeMap<Long, Long> openTxns = new java.util.TreeMap<>();
 
     ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -62,12 +76,46 @@ final class ProducerStateManager {
         return Optional.ofNullable(producers.get(producerId));
     }
 
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>(producers.size());
+        producers.forEach((id, e) -> {
+            BatchMetadata last = e.batches().isEmpty() ? null : e.batches().get(e.batches().size() - 1);
+            out.add(new ActiveProducer(id, e.epoch(), last == null ? -1 : last.lastSeq(),
+                    last == null ? -1 : last.timestamp(), e.txnFirstOffset()));
+        });
+        return out;
+    }
+
     /** Each producer's newest batch, for producers that have one. */
     void forEachLastBatch(java.util.function.BiConsumer<Long, BatchMetadata> action) {
         for (Map.Entry<Long, ProducerEntry> e : producers.entrySet()) {
             List<BatchMetadata> b = e.getValue().batches();
             if (!b.isEmpty()) action.accept(e.getKey(), b.get(b.size() - 1));
         }
+    }
+
+    /** The first offset of the oldest open transaction, or {@link #NO_TXN}. */
+    long firstUnstableOffset() {
+        return openTxns.isEmpty() ? NO_TXN : openTxns.firstKey();
+    }
+
+    private void put(long producerId, ProducerEntry entry) {
+        ProducerEntry old = producers.put(producerId, entry);
+        if (old != null && old.txnFirstOffset() != NO_TXN) openTxns.remove(old.txnFirstOffset());
+        if (entry.txnFirstOffset() != NO_TXN) openTxns.put(entry.txnFirstOffset(), producerId);
+    }
+
+    /** The transaction a control batch closes, if it is a COMMIT/ABORT marker and its producer had one open. */
+    static java.util.Optional<CompletedTxn> completedBy(ProducerEntry before, RecordBatch batch) {
+        if (!batch.isControlBatch() || before == null || before.txnFirstOffset() == NO_TXN) return Optional.empty();
+        java.util.Iterator<org.apache.kafka.common.record.internal.Record> it = batch.iterator();
+        if (!it.hasNext()) return Optional.empty();
+        org.apache.kafka.common.record.internal.ControlRecordType type =
+                org.apache.kafka.common.record.internal.ControlRecordType.parse(it.next().key());
+        if (type != org.apache.kafka.common.record.internal.ControlRecordType.ABORT
+                && type != org.apache.kafka.common.record.internal.ControlRecordType.COMMIT) return Optional.empty();
+        return Optional.of(new CompletedTxn(batch.producerId(), before.txnFirstOffset(), batch.baseOffset(),
+                type == org.apache.kafka.common.record.internal.ControlRecordType.ABORT));
     }
 
     Append begin() {
@@ -92,14 +140,17 @@ final class ProducerStateManager {
             return Optional.empty();
         }
 
-        /** Leader-side checks of a client batch: epoch fencing and sequence continuity. */
-        void validate(RecordBatch batch) {
+        /**
+         * Leader-side checks: epoch fencing, and sequence continuity for a client batch. Coordinators (markers,
+         * transactional offset commits) write without sequences: only their epoch is checked.
+         */
+        void validate(RecordBatch batch, boolean fromCoordinator) {
             ProducerEntry e = current(batch.producerId());
             if (e == null) return; // unknown producer: accepted at any sequence (Kafka 2.5+)
             if (batch.producerEpoch() < e.epoch())
                 throw new InvalidProducerEpochException("Producer " + batch.producerId() + " epoch " + batch.producerEpoch()
                         + " is older than the current epoch " + e.epoch());
-            if (batch.isControlBatch()) return;
+            if (batch.isControlBatch() || fromCoordinator) return;
             if (batch.producerEpoch() > e.epoch()) {
                 if (batch.baseSequence() != 0)
                     throw new OutOfOrderSequenceException("New epoch " + batch.producerEpoch() + " of producer "
@@ -113,30 +164,38 @@ final class ProducerStateManager {
                         + ": expected " + DefaultRecordBatch.incrementSequence(lastSeq, 1) + ", got " + batch.baseSequence());
         }
 
-        /** Records a batch whose offsets are final. */
-        void update(RecordBatch batch) {
-            staged.put(batch.producerId(), apply(current(batch.producerId()), batch));
+        /** Records a batch whose offsets are final; returns the transaction it completes, if it is a marker. */
+        Optional<CompletedTxn> update(RecordBatch batch) {
+            ProducerEntry before = current(batch.producerId());
+            staged.put(batch.producerId(), apply(before, batch));
+            return completedBy(before, batch);
         }
 
         void commit() {
-            producers.putAll(staged);
+            staged.forEach(ProducerStateManager.this::put);
         }
     }
 
     private static ProducerEntry apply(ProducerEntry e, RecordBatch batch) {
         short epoch = batch.producerEpoch();
-        if (e == null) e = new ProducerEntry(epoch, List.of());
+        if (e == null) e = new ProducerEntry(epoch, List.of(), NO_TXN);
         if (batch.isControlBatch()) {
             // A transaction marker carries the producer's epoch but no sequence; a newer epoch starts with no batches.
-            return epoch > e.epoch() ? new ProducerEntry(epoch, List.of()) : e;
+            // Any marker (COMMIT or ABORT) closes the open transaction.
+            return new ProducerEntry(epoch, epoch > e.epoch() ? List.of() : e.batches(), NO_TXN);
         }
+        if (batch.isTransactional() && e.txnFirstOffset() == NO_TXN)
+            e = new ProducerEntry(e.epoch(), e.batches(), batch.baseOffset());
         return e.withBatch(epoch, new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
     }
 
-    /** Rebuild from the log: no checks, the log is the truth. */
-    void replay(RecordBatch batch) {
-        if (batch.hasProducerId()) producers.put(batch.producerId(), apply(producers.get(batch.producerId()), batch));
+    /** Rebuild from the log: no checks, the log is the truth. Returns the transaction a marker completes. */
+    Optional<CompletedTxn> replay(RecordBatch batch) {
+        if (!batch.hasProducerId()) return Optional.empty();
+        ProducerEntry before = producers.get(batch.producerId());
+        put(batch.producerId(), apply(before, batch));
+        return completedBy(before, batch);
     }
 
     void takeSnapshot(long offset) throws IOException {
@@ -159,12 +218,13 @@ final class ProducerStateManager {
      */
     long loadSnapshotAtOrBelow(long maxOffset) throws IOException {
         producers.clear();
+        openTxns.clear();
         TreeSet<Long> offsets = snapshotOffsets();
         for (Long o : offsets.tailSet(maxOffset, false)) Files.deleteIfExists(LogFiles.snapshot(dir, o));
         for (Long o : offsets.headSet(maxOffset, true).descendingSet()) {
             Optional<Map<Long, ProducerEntry>> state = deserialize(Files.readAllBytes(LogFiles.snapshot(dir, o)));
             if (state.isPresent()) {
-                producers.putAll(state.get());
+                state.get().forEach(this::put);
                 return o;
             }
             Files.deleteIfExists(LogFiles.snapshot(dir, o)); // corrupt: fall back to an older one
@@ -185,11 +245,12 @@ final class ProducerStateManager {
 
     private ByteBuffer serialize() {
         int size = 8 + 4;
-        for (ProducerEntry e : producers.values()) size += 14 + e.batches().size() * 32;
+        for (ProducerEntry e : producers.values()) size += 22 + e.batches().size() * 32;
         ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putInt(SNAPSHOT_VERSION).putInt(producers.size());
         for (Map.Entry<Long, ProducerEntry> p : producers.entrySet()) {
-            buf.putLong(p.getKey()).putShort(p.getValue().epoch()).putInt(p.getValue().batches().size());
+            buf.putLong(p.getKey()).putShort(p.getValue().epoch()).putLong(p.getValue().txnFirstOffset())
+                    .putInt(p.getValue().batches().size());
             for (BatchMetadata m : p.getValue().batches())
                 buf.putInt(m.firstSeq()).putInt(m.lastSeq()).putLong(m.firstOffset()).putLong(m.lastOffset()).putLong(m.timestamp());
         }
@@ -201,17 +262,19 @@ final class ProducerStateManager {
         if (bytes.length < 12) return Optional.empty();
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (buf.getInt(bytes.length - 4) != (int) Crc32C.compute(bytes, 0, bytes.length - 4)) return Optional.empty();
-        if (buf.getInt() != SNAPSHOT_VERSION) return Optional.empty();
+        int version = buf.getInt();
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_TXN) return Optional.empty();
         Map<Long, ProducerEntry> out = new HashMap<>();
         int count = buf.getInt();
         for (int i = 0; i < count; i++) {
             long id = buf.getLong();
             short epoch = buf.getShort();
+            long txnFirstOffset = version == SNAPSHOT_VERSION ? buf.getLong() : NO_TXN;
             int n = buf.getInt();
             List<BatchMetadata> batches = new ArrayList<>(n);
             for (int j = 0; j < n; j++)
                 batches.add(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
-            out.put(id, new ProducerEntry(epoch, List.copyOf(batches)));
+            out.put(id, new ProducerEntry(epoch, List.copyOf(batches), txnFirstOffset));
         }
         return Optional.of(out);
     }

@@ -75,6 +75,8 @@ final class SegmentCleaner {
                 for (LogSegment s : group) {
                     bytesRead += s.size();
                     copyFiltered(s, cleaned, filter, nowMs);
+                    // Transactional batches and markers are kept as they are, so their aborted-transaction entries are too.
+                    for (AbortedTransaction t : s.abortedTransactions()) cleaned.indexAborted(t);
                 }
                 horizon = Math.min(horizon, filter.earliestTombstoneHorizon());
                 cleaned.makeInactive();

@@ -1,5 +1,6 @@
 package io.sluice.replica;
 
+import io.sluice.log.AbortedTransaction;
 import io.sluice.log.EpochEndOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +39,13 @@ public final class FetchReader {
     }
 
     /**
-     * What one partition answered. divergingEpoch, for a follower whose log diverged from ours, is the
-     * largest epoch both know and where it ends here; null otherwise.
+     * What one partition answered. abortedTransactions: for read_committed consumers, the aborted transactions in
+     * the records (null otherwise). divergingEpoch, for a follower whose log diverged from ours, is the largest epoch
+     * both know and where it ends here; null otherwise.
      */
     public record PartitionResult(Target target, Errors error, String topicName, long highWatermark,
                                   long lastStableOffset, long logStartOffset, Records records,
-                                  EpochEndOffset divergingEpoch) {}
+                                  List<AbortedTransaction> abortedTransactions, EpochEndOffset divergingEpoch) {}
 
     /** answerAtOnce: an error or a diverging epoch, which the reader must hear without waiting for data. */
     public record Outcome(List<PartitionResult> partitions, int bytes, boolean answerAtOnce) {}
@@ -102,10 +104,14 @@ public final class FetchReader {
             long upper = reader.readCommitted() ? lso : hwm;
             Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
             replicas.topicMetrics().fetched(name, records.sizeInBytes());
-            return answer(target, partition, hwm, records, null);
+            // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
+            List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
+                    ? partition.log().abortedTransactions(target.fetchOffset(), upper)
+                    : reader.readCommitted() ? List.of() : null;
+            return answer(target, partition, hwm, records, aborted, null);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),
-                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null);
+                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null, null);
         }
     }
 
@@ -123,13 +129,13 @@ public final class FetchReader {
         if (target.lastFetchedEpoch() >= 0) {
             EpochEndOffset ours = partition.log().endOffsetForEpoch(target.lastFetchedEpoch());
             if (ours.leaderEpoch() != target.lastFetchedEpoch() || ours.endOffset() < target.fetchOffset()) {
-                return answer(target, partition, partition.highWatermark(), MemoryRecords.EMPTY, ours);
+                return answer(target, partition, partition.highWatermark(), MemoryRecords.EMPTY, null, ours);
             }
         }
         long logEnd = partition.log().logEndOffset();
         Records records = read(partition, target.fetchOffset(), maxBytes, logEnd, minOneMessage);
         replicas.followerFetched(partition, replicaId, reader.replicaEpoch(), target.fetchOffset(), logEnd);
-        return answer(target, partition, partition.highWatermark(), records, null);
+        return answer(target, partition, partition.highWatermark(), records, null, null);
     }
 
     private static Records read(Partition partition, long fetchOffset, int maxBytes, long upper, boolean minOneMessage) {
@@ -139,12 +145,12 @@ public final class FetchReader {
     }
 
     private static PartitionResult answer(Target target, Partition partition, long hwm, Records records,
-                                          EpochEndOffset diverging) {
+                                          List<AbortedTransaction> aborted, EpochEndOffset diverging) {
         return new PartitionResult(target, Errors.NONE, partition.topicPartition().topic(), hwm,
-                partition.lastStableOffset(), partition.log().logStartOffset(), records, diverging);
+                partition.lastStableOffset(), partition.log().logStartOffset(), records, aborted, diverging);
     }
 
     private static PartitionResult failed(Target target, String name, Errors error) {
-        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY, null);
+        return new PartitionResult(target, error, name, -1, -1, -1, MemoryRecords.EMPTY, null, null);
     }
 }

@@ -164,9 +164,9 @@ public final class Partition {
         return highWatermark;
     }
 
-    /** Without transactions every offset below the high watermark is stable. */
+    /** Below the high watermark, up to the first offset of the oldest open transaction (KIP-98). */
     public long lastStableOffset() {
-        return highWatermark();
+        return log.lastStableOffset(highWatermark());
     }
 
     LogAppendResult appendAsLeader(int nodeId, MemoryRecords records, short requiredAcks) {
@@ -314,6 +314,16 @@ public final class Partition {
     private void completeWaiters(long hwm) {
         LeaderState current = state;
         waiters.highWatermarkReached(hwm, current.isr().size() >= current.minInsyncReplicas());
+    }
+
+    /** A coordinator's write as leader (transaction markers, transactional offset commits): no sequence checks. */
+    LogAppendResult appendAsCoordinator(int nodeId, MemoryRecords records) {
+        if (state.leader() != nodeId) {
+            throw new NotLeaderOrFollowerException("This broker is not the leader of " + topicPartition);
+        }
+        LogAppendResult result = log.appendAsCoordinator(records, state.leaderEpoch());
+        maybeAdvanceHighWatermark();
+        return result;
     }
 
     /** Checks a client's view of the leader epoch (KIP-320): older is fenced, newer means our metadata lags. */

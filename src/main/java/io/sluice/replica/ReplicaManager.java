@@ -176,6 +176,13 @@ public final class ReplicaManager implements MetadataListener {
         return result;
     }
 
+    /** Appends a coordinator's batch (a transaction marker, a transactional offset commit) as leader. */
+    public LogAppendResult appendAsCoordinator(Partition partition, MemoryRecords records) {
+        LogAppendResult result = partition.appendAsCoordinator(nodeId, records);
+        watchers.appended(partition.topicPartition());
+        return result;
+    }
+
     @Override
     public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;

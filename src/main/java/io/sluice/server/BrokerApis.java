@@ -1,15 +1,8 @@
 package io.sluice.server;
 
-import io.sluice.controller.Controller;
 import io.sluice.metadata.ControllerChannel;
-import java.util.Optional;
 import io.sluice.server.config.MetadataMode;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
-import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
-import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
-import java.util.concurrent.CompletableFuture;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
 import io.sluice.protocol.handler.ConsumerGroupHeartbeatHandler;
@@ -26,7 +19,14 @@ import io.sluice.protocol.handler.OffsetFetchHandler;
 import io.sluice.protocol.handler.SyncGroupHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.protocol.HandlerRegistry;
-import io.sluice.coordinator.txn.ProducerIdManager;
+import io.sluice.coordinator.txn.TransactionCoordinator;
+import io.sluice.protocol.handler.AddOffsetsToTxnHandler;
+import io.sluice.protocol.handler.AddPartitionsToTxnHandler;
+import io.sluice.protocol.handler.DescribeProducersHandler;
+import io.sluice.protocol.handler.DescribeTransactionsHandler;
+import io.sluice.protocol.handler.EndTxnHandler;
+import io.sluice.protocol.handler.ListTransactionsHandler;
+import io.sluice.protocol.handler.TxnOffsetCommitHandler;
 import io.sluice.protocol.handler.AlterConfigsHandler;
 import io.sluice.protocol.handler.DeleteRecordsHandler;
 import io.sluice.protocol.handler.DescribeConfigsHandler;
@@ -63,7 +63,8 @@ final class BrokerApis {
     private BrokerApis() {}
 
     static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, ControllerChannel controller,
-                                    ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups) {
+                                    ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups,
+                                    TransactionCoordinator transactions) {
         HandlerRegistry registry = new HandlerRegistry();
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(backend::image, controller, config.nodeId(),
@@ -78,9 +79,7 @@ final class BrokerApis {
                 .register(new ElectLeadersHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
                 .register(new ListPartitionReassignmentsHandler())
-                // Blocks from the backend where any broker may take them (zk mode), else from the controller.
-                .register(new InitProducerIdHandler(new ProducerIdManager(
-                        () -> reserveProducerIds(backend, controller, config.nodeId()))))
+                .register(new InitProducerIdHandler(transactions))
                 .register(new ProduceHandler(replicas, backend::image))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))
                 .register(new OffsetForLeaderEpochHandler(replicas))
@@ -89,7 +88,7 @@ final class BrokerApis {
                 .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
                         new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers, backend::image))
                 // consumer groups, classic protocol
-                .register(new FindCoordinatorHandler(groups))
+                .register(new FindCoordinatorHandler(groups, transactions))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -99,7 +98,15 @@ final class BrokerApis {
                 .register(new ListGroupsHandler(groups))
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
-                .register(new OffsetDeleteHandler(groups));
+                .register(new OffsetDeleteHandler(groups))
+                // transactions (KIP-98)
+                .register(new AddPartitionsToTxnHandler(transactions, backend::image))
+                .register(new AddOffsetsToTxnHandler(transactions, groups))
+                .register(new EndTxnHandler(transactions))
+                .register(new TxnOffsetCommitHandler(groups))
+                .register(new DescribeTransactionsHandler(transactions))
+                .register(new ListTransactionsHandler(transactions))
+                .register(new DescribeProducersHandler(replicas));
         // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
         if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))
@@ -112,22 +119,4 @@ final class BrokerApis {
         return registry;
     }
 
-    /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */
-    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(MetadataBackend backend,
-                                                                                 ControllerChannel controller,
-                                                                                 int nodeId) {
-        int size = Controller.PRODUCER_ID_BLOCK_SIZE;
-        Optional<CompletableFuture<Long>> own = backend.allocateProducerIds(nodeId, size);
-        if (own.isPresent()) {
-            return own.get().thenApply(first -> new ProducerIdManager.Block(first, size));
-        }
-        return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
-                .thenApply(message -> {
-                    AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;
-                    if (response.errorCode() != Errors.NONE.code()) {
-                        throw Errors.forCode(response.errorCode()).exception();
-                    }
-                    return new ProducerIdManager.Block(response.producerIdStart(), response.producerIdLen());
-                });
-    }
 }

@@ -13,6 +13,14 @@ import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.group.ConsumerGroupConfig;
 import io.sluice.coordinator.group.GroupConfig;
 import io.sluice.coordinator.group.GroupCoordinator;
+import io.sluice.coordinator.txn.ProducerIdManager;
+import io.sluice.coordinator.txn.TransactionCoordinator;
+import io.sluice.coordinator.txn.TransactionMarkerWriter;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerEndpoint;
@@ -58,11 +66,12 @@ public final class BrokerParts implements AutoCloseable {
     private final RequestDispatcher dispatcher;
     private final GroupCoordinator groupCoordinator;
     private final Optional<ControllerSchedule> controllerSchedule;
+    private final TransactionCoordinator transactionCoordinator;
 
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
                         ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers,
                         ScheduledExecutorService timer, RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
-                        Optional<ControllerSchedule> controllerSchedule) {
+                        Optional<ControllerSchedule> controllerSchedule, TransactionCoordinator transactionCoordinator) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
@@ -74,6 +83,7 @@ public final class BrokerParts implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.groupCoordinator = groupCoordinator;
         this.controllerSchedule = controllerSchedule;
+        this.transactionCoordinator = transactionCoordinator;
     }
 
     static BrokerParts assemble(BrokerConfig config, MeterRegistry meters, Vertx vertx) {
@@ -98,15 +108,18 @@ public final class BrokerParts implements AutoCloseable {
         GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer,
                 meters);
         backend.addListener(groupCoordinator.metadataListener());
+        TransactionCoordinator transactionCoordinator = transactionCoordinator(config, backend, controllerChannel,
+                replicas, timer, groupCoordinator);
+        backend.addListener(transactionCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
         HandlerRegistry registry = BrokerApis.registry(config, backend, controllerChannel, replicas, requestHandlers,
-                groupCoordinator);
+                groupCoordinator, transactionCoordinator);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
         return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
-                dispatcher, groupCoordinator, controllerSchedule(config, controller));
+                dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator);
     }
 
     /**
@@ -120,6 +133,51 @@ public final class BrokerParts implements AutoCloseable {
         return Optional.of(new ControllerSchedule(controller, config.getInt("broker.session.timeout.ms"),
                 config.getBoolean("auto.leader.rebalance.enable"),
                 TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"))));
+    }
+
+    /**
+     * The transaction coordinator over __transaction_state (created on first use like __consumer_offsets). Markers
+     * that reach __consumer_offsets are handed to the group coordinator, which applies or drops the transaction's
+     * offsets.
+     */
+    private static TransactionCoordinator transactionCoordinator(BrokerConfig config, MetadataBackend backend,
+                                                                 ControllerChannel controller, ReplicaManager replicas,
+                                                                 ScheduledExecutorService timer, GroupCoordinator groups) {
+        InternalTopic stateTopic = new InternalTopic(TransactionCoordinator.TRANSACTION_STATE_TOPIC,
+                config.getInt("transaction.state.log.num.partitions"),
+                (short) config.getInt("transaction.state.log.replication.factor"),
+                Map.of("cleanup.policy", "compact", "compression.type", "uncompressed",
+                        "min.insync.replicas", String.valueOf(config.getInt("transaction.state.log.min.isr")),
+                        "segment.bytes", String.valueOf(config.getInt("transaction.state.log.segment.bytes")),
+                        "unclean.leader.election.enable", "false"),
+                backend::image, controller);
+        TransactionMarkerWriter markers = new TransactionMarkerWriter(replicas, backend::image,
+                (tp, producerId, committed) -> tp.topic().equals(GroupCoordinator.OFFSETS_TOPIC)
+                        ? groups.completeTransaction(tp.partition(), producerId, committed)
+                        : CompletableFuture.completedFuture(null));
+        ProducerIdManager producerIds = new ProducerIdManager(() -> reserveProducerIds(backend, controller, config.nodeId()));
+        return new TransactionCoordinator(replicas, stateTopic, producerIds, markers, timer,
+                config.getInt("transaction.max.timeout.ms"),
+                config.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"));
+    }
+
+    /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */
+    private static CompletableFuture<ProducerIdManager.Block> reserveProducerIds(MetadataBackend backend,
+                                                                                 ControllerChannel controller,
+                                                                                 int nodeId) {
+        int size = Controller.PRODUCER_ID_BLOCK_SIZE;
+        Optional<CompletableFuture<Long>> own = backend.allocateProducerIds(nodeId, size);
+        if (own.isPresent()) {
+            return own.get().thenApply(first -> new ProducerIdManager.Block(first, size));
+        }
+        return controller.send(ApiKeys.ALLOCATE_PRODUCER_IDS, new AllocateProducerIdsRequestData().setBrokerId(nodeId))
+                .thenApply(message -> {
+                    AllocateProducerIdsResponseData response = (AllocateProducerIdsResponseData) message;
+                    if (response.errorCode() != Errors.NONE.code()) {
+                        throw Errors.forCode(response.errorCode()).exception();
+                    }
+                    return new ProducerIdManager.Block(response.producerIdStart(), response.producerIdLen());
+                });
     }
 
     /** The group coordinator over __consumer_offsets, created through the controller on first use. */
@@ -258,6 +316,7 @@ public final class BrokerParts implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transactionCoordinator.close();
         groupCoordinator.close();
         replicas.close();
         timer.shutdownNow();

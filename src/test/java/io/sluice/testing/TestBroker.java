@@ -37,6 +37,8 @@ public final class TestBroker implements AutoCloseable {
         props.put("controller.quorum.voters", "1@127.0.0.1:9093");
         props.put("log.dirs", dataDir.toString());
         props.put("offsets.topic.replication.factor", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.putAll(overrides);
         meters = new SimpleMeterRegistry();

@@ -84,6 +84,17 @@ public final class GroupCoordinator implements AutoCloseable {
         return runtime.run(partitionFor(groupId), operation);
     }
 
+    /**
+     * A transaction marker reached {@code __consumer_offsets} partition {@code partition}: the producer's
+     * transactional offsets there are applied (committed) or dropped.
+     */
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, boolean committed) {
+        return runtime.run(partition, shard -> {
+            shard.completeTransaction(producerId, committed);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
     /** A read over every loaded partition (ListGroups); completes when all have answered. */
     public <T> CompletableFuture<List<T>> forAllLoaded(Function<GroupCoordinatorShard, T> operation) {
         List<CompletableFuture<T>> answers = runtime.runOnAllActive(operation);

@@ -46,6 +46,12 @@ import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
 import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.jboss.logging.Logger;
@@ -63,6 +69,8 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final int partition;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
     private final OffsetStore offsets;
+    /** Offsets committed inside open transactions, by producer id: applied on COMMIT, dropped on ABORT (KIP-98). */
+    private final Map<Long, Map<String, Map<TopicPartition, OffsetValue>>> pendingTxnOffsets = new java.util.HashMap<>();
     private final RecordAppender appender;
     private final GroupConfig config;
     private final LongSupplier clock;
@@ -119,6 +127,20 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         } else if (decoded instanceof ConsumerGroupRecordSerde.ConsumerKey k) {
             consumer.replay(k, value);
         }
+    }
+
+    @Override
+    public void replayTransactional(long producerId, byte[] key, byte[] value) {
+        if (GroupRecordSerde.readKey(key) instanceof OffsetKey k && value != null) {
+            pendingTxnOffsets.computeIfAbsent(producerId, p -> new LinkedHashMap<>())
+                    .computeIfAbsent(k.group(), g -> new LinkedHashMap<>())
+                    .put(k.partition(), GroupRecordSerde.readOffsetValue(value));
+        }
+    }
+
+    @Override
+    public void replayEndTransaction(long producerId, boolean committed) {
+        completeTransaction(producerId, committed);
     }
 
     private static ClassicGroup restore(String groupId, GroupValue value) {
@@ -261,6 +283,82 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         }
         toApply.forEach((tp, v) -> offsets.put(request.groupId(), tp, v));
         return response;
+    }
+
+    /**
+     * TxnOffsetCommit (KIP-98/447): validated as an ordinary commit of the group, written as part of the producer's
+     * transaction, and held apart until the transaction's marker reaches this partition.
+     */
+    public TxnOffsetCommitResponseData commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        ClassicGroup group = groups.get(request.groupId());
+        ConsumerGroup consumerGroup = consumerGroups.get(request.groupId());
+        Errors invalid = consumerGroup != null
+                ? validateConsumerCommit(consumerGroup, request.memberId(), request.generationIdOrMemberEpoch())
+                : validateCommit(group, request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch());
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
+        long now = clock.getAsLong();
+        for (TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseTopic out = new TxnOffsetCommitResponseTopic().setName(topic.name());
+            response.topics().add(out);
+            for (TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                Errors error = invalid;
+                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
+                if (error == Errors.NONE && metadata.length() > config.maxMetadataBytes()) {
+                    error = Errors.OFFSET_METADATA_TOO_LARGE;
+                }
+                if (error == Errors.NONE) {
+                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                    OffsetValue value = new OffsetValue(p.committedOffset(), p.committedLeaderEpoch(), metadata, now);
+                    records.add(new CoordinatorRecord(GroupRecordSerde.offsetKey(request.groupId(), tp),
+                            GroupRecordSerde.offsetValue(value)));
+                    toApply.put(tp, value);
+                }
+                out.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(error.code()));
+            }
+        }
+        try {
+            appender.appendTransactional(request.producerId(), request.producerEpoch(), records);
+        } catch (RecordTooLargeException | RecordBatchTooLargeException e) {
+            return failAllTxn(response, Errors.INVALID_COMMIT_OFFSET_SIZE);
+        } catch (RuntimeException e) {
+            return failAllTxn(response, Errors.forException(e));
+        }
+        pendingTxnOffsets.computeIfAbsent(request.producerId(), pid -> new LinkedHashMap<>())
+                .computeIfAbsent(request.groupId(), g -> new LinkedHashMap<>()).putAll(toApply);
+        return response;
+    }
+
+    private static TxnOffsetCommitResponseData failAllTxn(TxnOffsetCommitResponseData response, Errors error) {
+        response.topics().forEach(t -> t.partitions().forEach(p -> {
+            if (p.errorCode() == Errors.NONE.code()) {
+                p.setErrorCode(error.code());
+            }
+        }));
+        return response;
+    }
+
+    /** The partitions of a group with offsets committed in a transaction that has not ended yet. */
+    public Set<TopicPartition> partitionsWithPendingTransactionalOffsets(String groupId) {
+        Set<TopicPartition> out = new HashSet<>();
+        pendingTxnOffsets.values().forEach(byGroup -> out.addAll(byGroup.getOrDefault(groupId, Map.of()).keySet()));
+        return out;
+    }
+
+    /** The producer's transaction ended with a marker in this partition: its offsets become committed, or vanish. */
+    public void completeTransaction(long producerId, boolean committed) {
+        Map<String, Map<TopicPartition, OffsetValue>> pending = pendingTxnOffsets.remove(producerId);
+        if (pending == null || !committed) {
+            return;
+        }
+        pending.forEach((groupId, byPartition) -> {
+            if (!groups.containsKey(groupId) && !consumerGroups.containsKey(groupId)) {
+                groups.put(groupId, new ClassicGroup(groupId, clock.getAsLong())); // a group that only holds offsets
+            }
+            byPartition.forEach((tp, v) -> offsets.put(groupId, tp, v));
+        });
     }
 
     private static OffsetCommitResponseData failAll(OffsetCommitResponseData response, Errors error) {

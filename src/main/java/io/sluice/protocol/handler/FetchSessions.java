@@ -230,9 +230,18 @@ public final class FetchSessions {
                 .setHighWatermark(r.highWatermark())
                 .setLastStableOffset(r.lastStableOffset())
                 .setLogStartOffset(r.logStartOffset())
-                .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                .setAbortedTransactions(readCommitted ? abortedTransactions(r) : null)
                 .setPreferredReadReplica(-1)
                 .setRecords(r.records()));
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionResult r) {
+        List<FetchResponseData.AbortedTransaction> out = new ArrayList<>();
+        if (r.abortedTransactions() != null) {
+            r.abortedTransactions().forEach(t -> out.add(new FetchResponseData.AbortedTransaction()
+                    .setProducerId(t.producerId()).setFirstOffset(t.firstOffset())));
+        }
+        return out;
     }
 
     /** Consecutive partitions of one topic share one topic entry, as clients expect. */

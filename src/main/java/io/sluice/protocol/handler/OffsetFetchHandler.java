@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
@@ -42,8 +43,24 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
         this.groups = groups;
     }
 
-    /** One group's answer, independent of the version's shape. */
-    private record GroupOffsets(Errors error, Map<TopicPartition, OffsetValue> offsets) {}
+    /**
+     * One group's answer, independent of the version's shape. unstable: partitions with offsets pending in an open
+     * transaction, answered UNSTABLE_OFFSET_COMMIT when the fetch requires stable offsets (KIP-447), so the consumer
+     * retries instead of starting from an offset the transaction is about to replace.
+     */
+    private record GroupOffsets(Errors error, Map<TopicPartition, OffsetValue> offsets, Set<TopicPartition> unstable) {
+        GroupOffsets(Errors error, Map<TopicPartition, OffsetValue> offsets) {
+            this(error, offsets, Set.of());
+        }
+
+        short partitionError(TopicPartition tp, short otherwise) {
+            return unstable.contains(tp) ? Errors.UNSTABLE_OFFSET_COMMIT.code() : otherwise;
+        }
+
+        OffsetValue offset(TopicPartition tp) {
+            return unstable.contains(tp) ? null : offsets.get(tp);
+        }
+    }
 
     @Override
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
@@ -68,7 +85,7 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
                         }
                     }
                 }
-                answers.add(fetch(g.groupId(), requested, g.memberId(), g.memberEpoch()).thenApply(r -> {
+                answers.add(fetch(g.groupId(), requested, g.memberId(), g.memberEpoch(), request.requireStable()).thenApply(r -> {
                     OffsetFetchResponseGroup answer = groupAnswer(g.groupId(), r);
                     if (byId) {
                         withTopicIds(answer, image, unknownIds);
@@ -91,12 +108,12 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
                 }
             }
         }
-        return fetch(request.groupId(), requested, null, -1).thenApply(r -> singleAnswer(r, version));
+        return fetch(request.groupId(), requested, null, -1, request.requireStable()).thenApply(r -> singleAnswer(r, version));
     }
 
     /** v9+ may name the member fetching: a KIP-848 member must be current (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH). */
     private CompletableFuture<GroupOffsets> fetch(String groupId, List<TopicPartition> requested, String memberId,
-                                                  int memberEpoch) {
+                                                  int memberEpoch, boolean requireStable) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(new GroupOffsets(Errors.INVALID_GROUP_ID, empty(requested)));
         }
@@ -104,7 +121,8 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
                     Errors invalid = shard.validateOffsetFetch(groupId, memberId, memberEpoch);
                     return CompletableFuture.completedFuture(invalid != Errors.NONE
                             ? new GroupOffsets(invalid, empty(requested))
-                            : new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested)));
+                            : new GroupOffsets(Errors.NONE, shard.fetchOffsets(groupId, requested),
+                                    requireStable ? shard.partitionsWithPendingTransactionalOffsets(groupId) : Set.of()));
                 })
                 .exceptionally(e -> new GroupOffsets(GroupErrors.of(e), empty(requested)));
     }
@@ -134,11 +152,15 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
     private static OffsetFetchResponseGroup groupAnswer(String groupId, GroupOffsets r) {
         OffsetFetchResponseGroup group = new OffsetFetchResponseGroup().setGroupId(groupId).setErrorCode(r.error.code());
         Map<String, OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
-        r.offsets.forEach((tp, v) -> byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopics().setName(n))
+        r.offsets.keySet().forEach(tp -> {
+            OffsetValue v = r.offset(tp);
+            byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopics().setName(n))
                 .partitions().add(new OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
                         .setCommittedOffset(v == null ? -1 : v.offset())
                         .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
-                        .setMetadata(v == null ? "" : v.metadata())));
+                        .setMetadata(v == null ? "" : v.metadata())
+                        .setErrorCode(r.partitionError(tp, Errors.NONE.code())));
+        });
         group.setTopics(new ArrayList<>(byTopic.values()));
         return group;
     }
@@ -151,12 +173,15 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
         // v1 has no top-level error: each partition carries the group's error.
         short partitionError = version < TOP_LEVEL_ERROR_SINCE ? r.error.code() : Errors.NONE.code();
         Map<String, OffsetFetchResponseTopic> byTopic = new LinkedHashMap<>();
-        r.offsets.forEach((tp, v) -> byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
+        r.offsets.keySet().forEach(tp -> {
+            OffsetValue v = r.offset(tp);
+            byTopic.computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
                 .partitions().add(new OffsetFetchResponsePartition().setPartitionIndex(tp.partition())
                         .setCommittedOffset(v == null ? -1 : v.offset())
                         .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
                         .setMetadata(v == null ? "" : v.metadata())
-                        .setErrorCode(partitionError)));
+                        .setErrorCode(r.partitionError(tp, partitionError)));
+        });
         response.setTopics(new ArrayList<>(byTopic.values()));
         return response;
     }

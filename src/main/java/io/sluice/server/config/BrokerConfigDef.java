@@ -224,6 +224,12 @@ public final class BrokerConfigDef {
         d.define("transaction.state.log.min.isr", INT, 2, Range.atLeast(1), HIGH,
                 "min.insync.replicas of __transaction_state.");
         d.define("transaction.state.log.num.partitions", INT, 50, Range.atLeast(1), HIGH, "Partitions of __transaction_state.");
+        d.define("transaction.state.log.segment.bytes", INT, 104857600, Range.atLeast(1), HIGH,
+                "segment.bytes of __transaction_state (kept small for fast loading).");
+        d.define("transaction.max.timeout.ms", INT, 900000, Range.atLeast(1), HIGH,
+                "Largest transaction.timeout.ms a producer may ask for; InitProducerId refuses more.");
+        d.define("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, Range.atLeast(1), LOW,
+                "How often transactions past their timeout are looked for and aborted.");
         d.define("transactional.id.expiration.ms", INT, 604800000, Range.atLeast(1), HIGH,
                 "An idle transactional id expires after this time.");
         d.define("producer.id.expiration.ms", INT, 86400000, Range.atLeast(1), LOW,

@@ -191,13 +191,6 @@ class GroupProtocolErrorsTest {
         assertArrayEquals(new byte[] {9}, again.assignment(), "the assignment survived");
     }
 
-    @Test
-    void transactionCoordinatorsAreNotAvailableYet() throws Exception {
-        FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx-1"))).build((short) 4));
-        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), r.data().coordinators().get(0).errorCode());
-    }
-
     // ------------------------------------------------------------------ requests
 
     private void awaitCoordinator(String group) throws Exception {

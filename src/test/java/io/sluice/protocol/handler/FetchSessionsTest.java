@@ -46,7 +46,7 @@ class FetchSessionsTest {
     /** Every target answers with the given high watermark and no records. */
     private static FetchResponseData answer(FetchSessions.Resolved resolved, long hwm) {
         List<PartitionResult> results = resolved.targets().stream().map(t -> new PartitionResult(t, Errors.NONE,
-                t.tp().topic(), hwm, hwm, 0, MemoryRecords.EMPTY, null)).toList();
+                t.tp().topic(), hwm, hwm, 0, MemoryRecords.EMPTY, null, null)).toList();
         FetchResponseData response = new FetchResponseData().setSessionId(resolved.sessionId());
         resolved.fill(response, new Outcome(results, 0, false), false, false);
         return response;
