@@ -2,8 +2,10 @@ package io.sluice.metadata;
 
 import io.sluice.metadata.proto.MetadataRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
@@ -79,6 +81,14 @@ public interface MetadataBackend extends AutoCloseable {
      */
     default Optional<CompletableFuture<Long>> allocateProducerIds(int brokerId, int blockSize) {
         return Optional.empty();
+    }
+
+    /**
+     * The backend's own state as numbers for the metrics endpoint, by metric name (the Raft node's
+     * leader, epoch and offsets; the ZooKeeper session). Each supplier is cheap and safe from any thread.
+     */
+    default Map<String, DoubleSupplier> gauges() {
+        return Map.of();
     }
 
     @Override

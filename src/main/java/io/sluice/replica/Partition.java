@@ -143,6 +143,11 @@ public final class Partition {
         }
     }
 
+    /** acks=all produces waiting on this partition's high watermark. */
+    int waitingProduces() {
+        return waiters.size();
+    }
+
     /** Fewer replicas in sync than assigned (Kafka's under-replicated partition). */
     public boolean isUnderReplicated() {
         LeaderState current = state;

@@ -208,7 +208,11 @@ public final class ReplicaManager implements MetadataListener {
                         // Stop fetching before the role changes: no follower append may land after the new epoch starts.
                         fetchers.stopFollowing(tp);
                     }
+                    Partition.LeaderState before = existing.state();
                     existing.update(state, config, now);
+                    if (sameLeadership && p.leader() == nodeId && !before.isr().equals(state.isr())) {
+                        gauges.isrChanged(before.isr(), state.isr());
+                    }
                     partition = existing;
                 } else {
                     if (existing != null) {

@@ -49,6 +49,15 @@ final class ReplicationWaiters {
         }
     }
 
+    /** How many acks=all produces wait (Kafka's delayed produce purgatory size). */
+    synchronized int size() {
+        int n = 0;
+        for (List<CompletableFuture<Errors>> list : byLastOffset.values()) {
+            n += list.size();
+        }
+        return n;
+    }
+
     private synchronized List<CompletableFuture<Errors>> take(long exclusiveBound) {
         List<CompletableFuture<Errors>> out = new ArrayList<>();
         Map<Long, List<CompletableFuture<Errors>>> head = byLastOffset.headMap(exclusiveBound, false);

@@ -42,6 +42,7 @@ import io.sluice.server.config.TopicConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,6 +119,7 @@ public final class BrokerParts implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
+        backend.gauges().forEach((name, value) -> Gauge.builder(name, value, DoubleSupplier::getAsDouble).register(meters));
         return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
                 dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator);
     }

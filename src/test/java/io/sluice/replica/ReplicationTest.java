@@ -113,6 +113,8 @@ class ReplicationTest {
         Partition leaderPartition = cluster.partition(leader, TP);
         ThreeNodeCluster.await(() -> !leaderPartition.state().isr().contains(stopped), WAIT_MS,
                 "the stopped follower out of the ISR");
+        ThreeNodeCluster.await(() -> cluster.meters(leader).get("sluice.isr.shrinks").counter().count() >= 1, WAIT_MS,
+                "the leader counting the ISR shrink");
         // Two in-sync replicas meet min.insync.replicas=2: acks=all goes on, and the high watermark with it.
         try (KafkaProducer<String, String> producer = producer("all")) {
             produce(producer, 50, 120);
@@ -127,6 +129,8 @@ class ReplicationTest {
                 WAIT_MS, "the restarted follower caught up");
         ThreeNodeCluster.await(() -> leaderPartition.state().isr().contains(stopped), WAIT_MS,
                 "the restarted follower back in the ISR");
+        ThreeNodeCluster.await(() -> cluster.meters(leader).get("sluice.isr.expands").counter().count() >= 1, WAIT_MS,
+                "the leader counting the ISR expansion");
         assertSameLogs(1, 2, 3);
         assertEquals(values(0, 120), consumeAll(120));
     }

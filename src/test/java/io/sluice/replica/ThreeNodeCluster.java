@@ -32,6 +32,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 final class ThreeNodeCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> extraProps;
+    private final Map<Integer, SimpleMeterRegistry> meters = new java.util.concurrent.ConcurrentHashMap<>();
     private final Vertx vertx = Vertx.vertx();
     private final ExecutorService starter = Executors.newCachedThreadPool();
     private final Map<Integer, Integer> controllerPorts = new TreeMap<>();
@@ -74,7 +75,14 @@ final class ThreeNodeCluster implements AutoCloseable {
         props.put("offsets.topic.replication.factor", "1");
         props.put("replica.fetch.backoff.ms", "100");
         props.putAll(extraProps);
-        return new Broker(BrokerConfig.fromProperties(props), vertx, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        meters.put(id, registry);
+        return new Broker(BrokerConfig.fromProperties(props), vertx, registry);
+    }
+
+    /** The metrics of node id's current run. */
+    SimpleMeterRegistry meters(int id) {
+        return meters.get(id);
     }
 
     Broker broker(int id) {

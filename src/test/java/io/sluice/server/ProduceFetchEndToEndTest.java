@@ -58,6 +58,12 @@ class ProduceFetchEndToEndTest {
                     "messages-in counts each record once");
             assertTrue(broker.meters().get("sluice.topic.bytes.out").tag("topic", "orders").counter().count() > 0);
             assertTrue(broker.meters().get("sluice.requests").tag("api", "Produce").timer().count() > 0);
+            // The single node leads its quorum of one; nothing waits on replication.
+            assertEquals(1.0, broker.meters().get("sluice.raft.current.leader").gauge().value());
+            assertTrue(broker.meters().get("sluice.raft.current.epoch").gauge().value() >= 1);
+            assertTrue(broker.meters().get("sluice.raft.high.watermark").gauge().value() > 0);
+            assertEquals(0.0, broker.meters().get("sluice.raft.high.watermark.lag").gauge().value());
+            assertEquals(0.0, broker.meters().get("sluice.produce.delayed").gauge().value());
 
             broker.stop();
             broker.start();

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
@@ -86,6 +87,11 @@ public final class RaftBackend implements MetadataBackend {
     private volatile boolean active;
     private volatile boolean closed;
     private volatile int boundPort = -1;
+    /** The Raft node's state after its last step, for the metrics (the node itself belongs to the Raft thread). */
+    private volatile int raftLeader = -1;
+    private volatile int raftEpoch;
+    private volatile long raftHighWatermark;
+    private volatile long raftLogEnd;
     private TcpRaftTransport transport;
     private FileRaftLog log;
     /** Answers requests forwarded to this node while it is the active controller; runs on the callback thread. */
@@ -348,6 +354,20 @@ public final class RaftBackend implements MetadataBackend {
             caughtUp.complete(null);
         }
         forwarder.onStep(leader, active, controllerRequests, driver.now());
+        raftLeader = leader;
+        raftEpoch = node.epoch();
+        raftHighWatermark = node.highWatermark();
+        raftLogEnd = log.endOffset();
+    }
+
+    /** Kafka's raft-metrics in our names: current leader and epoch, high watermark, log end, and whether this node leads. */
+    @Override
+    public Map<String, DoubleSupplier> gauges() {
+        return Map.of("sluice.raft.current.leader", () -> raftLeader,
+                "sluice.raft.current.epoch", () -> raftEpoch,
+                "sluice.raft.high.watermark", () -> raftHighWatermark,
+                "sluice.raft.log.end.offset", () -> raftLogEnd,
+                "sluice.raft.high.watermark.lag", () -> Math.max(0, raftLogEnd - raftHighWatermark));
     }
 
     /** The offset of the leader-change entry that opened our epoch: the last control entry of it. */

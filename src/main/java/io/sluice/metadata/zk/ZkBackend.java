@@ -8,6 +8,8 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataPublisher;
 import io.sluice.metadata.proto.MetadataRecord;
 import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -344,6 +346,12 @@ public final class ZkBackend implements MetadataBackend {
     }
 
     /** The root (un-chrooted) client; tests use it to expire the session. */
+    /** Whether the ZooKeeper session is connected (1) or not (0): Kafka's SessionState, as a number. */
+    @Override
+    public Map<String, DoubleSupplier> gauges() {
+        return Map.of("sluice.zookeeper.connected", () -> connected ? 1 : 0);
+    }
+
     CuratorFramework curator() {
         return client;
     }

@@ -38,6 +38,8 @@ class ZkModeBrokerTest {
              ZkTestBroker broker = new ZkTestBroker(1, zk.getConnectString(), dir).start();
              Admin admin = Admin.create(broker.clientProps())) {
             admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertEquals(1.0, broker.meters().get("sluice.zookeeper.connected").gauge().value(),
+                    "the ZooKeeper session shows as connected");
 
             try (KafkaProducer<String, String> producer = producer(broker.clientProps())) {
                 for (int i = 0; i < 10; i++) {

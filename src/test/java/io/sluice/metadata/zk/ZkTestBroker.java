@@ -18,6 +18,8 @@ final class ZkTestBroker implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Broker broker;
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     ZkTestBroker(int brokerId, String zookeeperConnect, Path dataDir) {
         Map<String, String> props = new HashMap<>();
         props.put("broker.id", Integer.toString(brokerId));
@@ -28,7 +30,11 @@ final class ZkTestBroker implements AutoCloseable {
         props.put("offsets.topic.replication.factor", "1");
         props.put("default.replication.factor", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
-        broker = new Broker(BrokerConfig.fromProperties(props), vertx, new SimpleMeterRegistry());
+        broker = new Broker(BrokerConfig.fromProperties(props), vertx, meters);
+    }
+
+    SimpleMeterRegistry meters() {
+        return meters;
     }
 
     ZkTestBroker start() {
