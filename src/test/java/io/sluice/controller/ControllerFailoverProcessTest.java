@@ -48,6 +48,8 @@ class ControllerFailoverProcessTest {
      */
     static final long SLACK_MS = 1500;
     static final Duration START = Duration.ofSeconds(60);
+    /** Short broker sessions, so fencing after a controller failover is seen within the test. */
+    static final long BROKER_SESSION_MS = 3000;
 
     @TempDir
     static Path work;
@@ -67,7 +69,9 @@ class ControllerFailoverProcessTest {
     static void startCluster() throws Exception {
         cluster = ClusterProcesses.kraft(work, 3, 3, Map.of(
                 "controller.quorum.election.timeout.ms", Long.toString(ELECTION_TIMEOUT_MS),
-                "controller.quorum.fetch.timeout.ms", Long.toString(FETCH_TIMEOUT_MS)));
+                "controller.quorum.fetch.timeout.ms", Long.toString(FETCH_TIMEOUT_MS),
+                "broker.session.timeout.ms", Long.toString(BROKER_SESSION_MS),
+                "broker.heartbeat.interval.ms", "500"));
         try {
             cluster.start(START);
         } catch (RuntimeException | InterruptedException e) {
@@ -153,8 +157,38 @@ class ControllerFailoverProcessTest {
         }
         assertSameMetadataOnAllBrokers(List.of(topic), Duration.ofSeconds(15));
 
+        // Broker fencing goes on under the new controller: a SIGKILLed broker drops out of every other
+        // broker's Metadata within its session, and comes back when restarted.
+        ClusterProcesses.Node victim = cluster.brokers().get(cluster.brokers().size() - 1);
+        long k0 = System.nanoTime();
+        victim.process().kill();
+        List<ClusterProcesses.Node> others = cluster.brokers().stream().filter(b -> b.id() != victim.id()).toList();
+        awaitBrokerListing(others, victim.id(), false, Duration.ofMillis(BROKER_SESSION_MS + 10_000));
+        System.out.printf("Broker %d SIGKILLed: fenced (gone from Metadata) after %d ms%n", victim.id(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - k0));
+        cluster.restart(victim, START);
+        awaitBrokerListing(others, victim.id(), true, Duration.ofSeconds(30));
+
         cluster.restart(leader, START);
         awaitFollowing(leader, next.epoch());
+    }
+
+    /** Polls the brokers' own Metadata until each lists (or no longer lists) the broker. */
+    static void awaitBrokerListing(List<ClusterProcesses.Node> askers, int brokerId, boolean listed, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ClusterProcesses.Node asker : askers) {
+            while (true) {
+                try (BrokerMetadataView view = new BrokerMetadataView("127.0.0.1", asker.port())) {
+                    if (view.brokerIds().contains(brokerId) == listed) {
+                        break;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "broker " + asker.id() + " still " + (listed ? "does not list" : "lists")
+                        + " broker " + brokerId + " after " + timeout.toMillis() + " ms");
+                TimeUnit.MILLISECONDS.sleep(50); // polling interval, not synchronization: the condition is re-checked
+            }
+        }
     }
 
     @Test
