@@ -22,6 +22,8 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.zookeeper.KeeperException;
 import org.jboss.logging.Logger;
 
@@ -44,8 +46,9 @@ import org.jboss.logging.Logger;
  * On reconnect, and after a session expiry (ephemeral znodes gone), the backend re-registers
  * the broker, re-runs the election and re-reads everything.
  *
- * <p>Writes other brokers' admin requests would need are not forwarded yet: a broker that is
- * not the controller answers NOT_CONTROLLER and clients retry (against this broker, for now).
+ * <p>A broker that is not the controller sends controller-bound requests (AlterPartition, admin
+ * requests) to the controller broker over the Kafka protocol, as Kafka 3.x brokers do
+ * ({@link ZkControllerForwarder}).
  */
 public final class ZkBackend implements MetadataBackend {
     private static final Logger LOG = Logger.getLogger(ZkBackend.class);
@@ -60,6 +63,7 @@ public final class ZkBackend implements MetadataBackend {
         return t;
     });
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final ZkControllerForwarder forwarder;
     private volatile Thread metadataThread;
     private volatile MetadataImage image;
     private volatile boolean started;
@@ -81,6 +85,8 @@ public final class ZkBackend implements MetadataBackend {
         this.settings = settings;
         this.image = MetadataImage.empty(settings.clusterId().orElse(null));
         this.publisher = new MetadataPublisher(image);
+        this.forwarder = new ZkControllerForwarder(settings.brokerId(), settings.interBrokerListenerName(),
+                settings.controllerSocketTimeoutMs(), this::image);
         thread.execute(() -> metadataThread = Thread.currentThread());
     }
 
@@ -105,6 +111,7 @@ public final class ZkBackend implements MetadataBackend {
             // A broker that cannot start must not leave a session (and its retries) behind.
             closed = true;
             client.close();
+            forwarder.close();
             thread.shutdown();
             throw e;
         }
@@ -324,6 +331,12 @@ public final class ZkBackend implements MetadataBackend {
         return image.offset();
     }
 
+    /** To the controller broker's inter-broker listener, over the Kafka protocol. */
+    @Override
+    public CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
+        return forwarder.send(api, request);
+    }
+
     @Override
     public boolean isActiveController() {
         return started && !closed && connected && election.isElected();
@@ -332,6 +345,7 @@ public final class ZkBackend implements MetadataBackend {
     @Override
     public void close() {
         closed = true;
+        forwarder.close();
         if (cache != null) {
             cache.close();
         }
