@@ -331,9 +331,17 @@ public final class ZkBackend implements MetadataBackend {
         return image.offset();
     }
 
-    /** To the controller broker's inter-broker listener, over the Kafka protocol. */
+    /**
+     * To the controller broker's inter-broker listener, over the Kafka protocol. Without ZooKeeper this
+     * broker cannot know the controller is still one, and no controller could write: the request fails
+     * here with a NOT_CONTROLLER that says why, and the sender retries.
+     */
     @Override
     public CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
+        if (!connected) {
+            return CompletableFuture.failedFuture(new NotControllerException("ZooKeeper is unreachable from broker "
+                    + settings.brokerId() + ": metadata changes wait until it is back; retry"));
+        }
         return forwarder.send(api, request);
     }
 

@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.testing.BrokerProcess;
 import io.sluice.testing.KafkaTools;
 import io.sluice.testing.NodeProcess;
+import io.sluice.testing.RawKafkaClient;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import io.sluice.testing.ZooKeeperProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,7 +152,20 @@ class ZkClusterProcessTest {
                         () -> impatient.createTopics(List.of(new NewTopic("while-down", 1, (short) 2))).all()
                                 .get(30, TimeUnit.SECONDS));
                 assertInstanceOf(RetriableException.class, refused.getCause(), refused.toString());
-                System.out.println("zk ensemble down: CreateTopics answered " + refused.getCause());
+                System.out.println("zk ensemble down: the admin client ended with " + refused.getCause());
+            }
+            // What each broker answers: NOT_CONTROLLER (retriable), saying ZooKeeper is the reason.
+            for (int id : List.of(2, 3)) {
+                try (RawKafkaClient raw = new RawKafkaClient("localhost", ports.get(id))) {
+                    CreateTopicsRequestData.CreatableTopicCollection topics = new CreateTopicsRequestData.CreatableTopicCollection();
+                    topics.add(new CreateTopicsRequestData.CreatableTopic().setName("while-down").setNumPartitions(1)
+                            .setReplicationFactor((short) 2));
+                    CreateTopicsResponse answer = raw.send(new CreateTopicsRequest.Builder(
+                            new CreateTopicsRequestData().setTopics(topics).setTimeoutMs(5000)).build((short) 7));
+                    var result = answer.data().topics().find("while-down");
+                    assertEquals(Errors.NOT_CONTROLLER.code(), result.errorCode(), "broker " + id + ": " + result);
+                    assertTrue(result.errorMessage().contains("ZooKeeper is unreachable"), result.errorMessage());
+                }
             }
 
             // ZooKeeper returns: metadata changes go through again, both brokers still registered.

@@ -78,6 +78,63 @@ class ZkFailoverTest {
         }
     }
 
+    @Test
+    void sessionExpiryReRegistersUnderANewEpochThatLaterIsrChangesCarryAndReElectsTheController(
+            @TempDir Path d1, @TempDir Path d2, @TempDir Path d3) throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             ZkTestBroker first = new ZkTestBroker(1, zk.getConnectString(), d1).start();
+             ZkTestBroker leader = new ZkTestBroker(2, zk.getConnectString(), d2).start();
+             ZkTestBroker follower = new ZkTestBroker(3, zk.getConnectString(), d3).start();
+             Admin admin = Admin.create(leader.clientProps())) {
+            admin.createTopics(List.of(new NewTopic(TP.topic(), Map.of(0, List.of(2, 3, 1))))).all()
+                    .get(30, TimeUnit.SECONDS);
+            await("the full ISR", WAIT, () -> state(leader).isr().equals(List.of(2, 3, 1)));
+            long oldEpoch = leader.broker().parts().backend().image().brokers().get(3).epoch();
+
+            // Broker 3's session expires: it registers again under a new znode, so a new broker epoch.
+            backend(follower).curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            await("broker 3 registered under a new epoch", WAIT, () -> {
+                var b3 = leader.broker().parts().backend().image().brokers().get(3);
+                return b3 != null && b3.epoch() != oldEpoch;
+            });
+
+            // The controller (broker 1) goes: another broker takes over and drops broker 1 from the ISR.
+            first.close();
+            await("broker 1 out of the ISR", WAIT, () -> state(leader).isr().equals(List.of(2, 3)));
+            // Broker 1 returns: leader 2's AlterPartition names broker 3 with the epoch its fetches carry, which
+            // must be the new one, or the controller refuses the change as INELIGIBLE_REPLICA.
+            try (ZkTestBroker returned = new ZkTestBroker(1, zk.getConnectString(), d1).start()) {
+                await("broker 1 back in the ISR", WAIT, () -> state(leader).isr().containsAll(List.of(1, 2, 3)));
+                produce(leader, "after-expiries");
+
+                // The controller's session expires: a controller is elected again (a new /controller_epoch)
+                // and metadata changes go on.
+                int epochBefore = controllerEpoch(zk);
+                int controllerId = leader.broker().parts().backend().image().controllerId();
+                ZkTestBroker controller = List.of(returned, leader, follower).stream()
+                        .filter(b -> b.broker().nodeId() == controllerId).findFirst().orElseThrow();
+                backend(controller).curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+                await("a new controller epoch", WAIT, () -> controllerEpoch(zk) > epochBefore);
+                admin.createTopics(List.of(new NewTopic("after-controller-expiry", 1, (short) 3))).all()
+                        .get(30, TimeUnit.SECONDS);
+                await("all three brokers registered", WAIT, () -> leader.broker().parts().backend().image()
+                        .brokers().keySet().equals(java.util.Set.of(1, 2, 3)));
+            }
+        }
+    }
+
+    private static ZkBackend backend(ZkTestBroker broker) {
+        return (ZkBackend) broker.broker().parts().backend();
+    }
+
+    private static int controllerEpoch(TestingServer zk) {
+        try (var raw = ZkTesting.rawClient(zk.getConnectString())) {
+            return Integer.parseInt(new String(raw.getData().forPath(ZnodePaths.CONTROLLER_EPOCH)).trim());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static PartitionImage state(ZkTestBroker broker) {
         return broker.broker().parts().backend().image().topic(TP.topic()).orElseThrow().partitions().get(0);
     }
