@@ -100,15 +100,23 @@ class ZkClusterProcessTest {
             await("every partition replicated on all three brokers, all in sync", () -> partitions(admin).stream()
                     .allMatch(p -> p.replicas().size() == 3 && p.isr().size() == 3 && p.leader() != null));
         }
+        propagation(ports, 10);
         // 6) produce and consume.
         produce(all, "before", 30);
         assertEquals(30, consume(all, 30).size());
 
         // 7) Stop broker 1 (SIGKILL): its session ends after zookeeper.session.timeout.ms, then the controller
         // (broker 1 itself may have been it) elects new leaders from the ISR and shrinks the ISRs.
+        int controllerBefore;
+        try (Admin admin = admin(all)) {
+            controllerBefore = admin.describeCluster().controller().get(30, TimeUnit.SECONDS).id();
+        }
         long killed = System.nanoTime();
         brokers.get(0).kill();
         try (Admin admin = admin(survivors)) {
+            admin.createTopics(List.of(new NewTopic("after-kill", 1, (short) 2))).all().get(60, TimeUnit.SECONDS);
+            System.out.printf("zk failover: broker 1 (controller before: broker %d) SIGKILLed -> CreateTopics "
+                    + "through brokers 2,3 succeeds: %.1f s%n", controllerBefore, (System.nanoTime() - killed) / 1e9);
             await("no partition led by broker 1 or with it in the ISR", () -> partitions(admin).stream().allMatch(p ->
                     p.leader() != null && p.leader().id() != 1 && p.isr().stream().noneMatch(n -> n.id() == 1)));
             System.out.printf("zk failover: broker 1 SIGKILLed -> new leaders and ISRs without it: %.1f s "
@@ -194,6 +202,42 @@ class ZkClusterProcessTest {
         return new NodeProcess("broker-" + id, SluiceEnvLauncher.command(List.of(properties.toString())),
                 Map.of("QUARKUS_MANAGEMENT_PORT", Integer.toString(BrokerProcess.freePort())),
                 work.resolve("broker-" + id + ".log"));
+    }
+
+    /**
+     * Metadata propagation in zk mode, as bench/metadata-propagation.sh measures it in kraft mode: topics
+     * (3 partitions, RF 3) created one after the other through broker 1; for each, the time from sending
+     * CreateTopics until every broker answers Metadata with the complete topic. Printed, not asserted.
+     */
+    private static void propagation(Map<Integer, Integer> ports, int count) throws Exception {
+        List<io.sluice.testing.BrokerMetadataView> views = new ArrayList<>();
+        List<Long> visible = new ArrayList<>();
+        try (Admin admin = admin("localhost:" + ports.get(1))) {
+            for (int port : ports.values()) {
+                views.add(new io.sluice.testing.BrokerMetadataView("localhost", port));
+            }
+            for (int i = 0; i < count; i++) {
+                String topic = "prop-" + i;
+                long t0 = System.nanoTime();
+                var acked = admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all();
+                for (var view : views) {
+                    long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
+                    while (!view.topics(List.of(topic)).containsKey(topic)) {
+                        assertTrue(System.nanoTime() < deadline, topic + " not visible within 30 s");
+                        Thread.sleep(1); // polling the broker's Metadata: the deadline above bounds the wait
+                    }
+                }
+                visible.add(System.nanoTime() - t0);
+                acked.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            for (var view : views) {
+                view.close();
+            }
+        }
+        visible.sort(null);
+        System.out.printf("zk metadata propagation: create -> visible on all 3 brokers, %d topics: p50 %.1f ms, max %.1f ms%n",
+                count, visible.get(count / 2) / 1e6, visible.get(count - 1) / 1e6);
     }
 
     private static String bootstrap(Map<Integer, Integer> ports, List<Integer> ids) {
