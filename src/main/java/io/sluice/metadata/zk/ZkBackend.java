@@ -79,6 +79,7 @@ public final class ZkBackend implements MetadataBackend {
     private ZkRecordWriter writer;
     private ZkBrokerRegistration registration;
     private ZkProducerIdBlocks producerIdBlocks;
+    private ZkConfigChangePurger configChanges;
     private String clusterId;
 
     public ZkBackend(ZkSettings settings) {
@@ -145,6 +146,7 @@ public final class ZkBackend implements MetadataBackend {
                 writer = new ZkRecordWriter(zk);
                 registration = new ZkBrokerRegistration(zk, settings.brokerId());
                 producerIdBlocks = new ZkProducerIdBlocks(zk);
+                configChanges = new ZkConfigChangePurger(zk, ZkConfigChangePurger.EXPIRATION_MS);
                 started = true;
                 if (!syncNow()) {
                     retryLater();
@@ -328,7 +330,17 @@ public final class ZkBackend implements MetadataBackend {
                     + "); retry once it is back");
         }
         refreshNow();
+        purgeConfigChanges();
         return image.offset();
+    }
+
+    /** Old change notifications go after a write (when new ones may have come); a failure waits for the next. */
+    private void purgeConfigChanges() {
+        try {
+            configChanges.purge(System.currentTimeMillis());
+        } catch (Exception e) {
+            LOG.debugf("Purging old /config/changes notifications failed (retried after the next write): %s", e);
+        }
     }
 
     /**
