@@ -6,6 +6,10 @@ import io.sluice.metadata.MetadataRecords;
 import io.sluice.metadata.proto.MetadataRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import io.sluice.metadata.PartitionImage;
+import io.sluice.metadata.TopicImage;
 import java.util.function.IntPredicate;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
@@ -88,6 +92,41 @@ final class BrokerLiveness {
                 if (!moves.isEmpty()) {
                     return moves;
                 }
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Where a broker's registration is its liveness (zk mode: the ephemeral {@code /brokers/ids/<id>}
+     * znode), the next batch: moving leadership and ISR membership away from a broker that is no longer
+     * registered, as fencing does, or giving leaderless partitions to a registered broker of their ISR.
+     * Empty when every partition is fine.
+     */
+    List<MetadataRecord> nextRegistrationChange(MetadataImage image) {
+        IntPredicate eligible = PartitionLeadership.eligible(image, heartbeats);
+        Set<Integer> gone = new TreeSet<>();
+        for (TopicImage topic : image.topics().values()) {
+            for (PartitionImage p : topic.partitions().values()) {
+                if (p.leader() != -1 && !image.brokers().containsKey(p.leader())) {
+                    gone.add(p.leader());
+                }
+                p.isr().stream().filter(id -> !image.brokers().containsKey(id)).forEach(gone::add);
+            }
+        }
+        for (int id : gone) {
+            List<MetadataRecord> moves = PartitionLeadership.moveAway(image, id, eligible, true, unclean);
+            if (!moves.isEmpty()) {
+                LOG.infof("Broker %d is no longer registered: moving its leadership and ISR membership away", id);
+                return moves;
+            }
+        }
+        for (BrokerImage broker : image.brokers().values()) {
+            List<MetadataRecord> elections = broker.fenced() ? List.of()
+                    : PartitionLeadership.electLeaderless(image, broker.id(), eligible, unclean);
+            if (!elections.isEmpty()) {
+                LOG.infof("Broker %d is registered: electing it where partitions have no leader", broker.id());
+                return elections;
             }
         }
         return List.of();

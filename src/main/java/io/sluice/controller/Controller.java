@@ -142,6 +142,15 @@ public final class Controller implements AutoCloseable {
         return inBackground(image -> liveness.nextFencing(image, nowMs()));
     }
 
+    /**
+     * Where registrations are the liveness (zk mode): moves leadership away from a broker that is no
+     * longer registered, or elects leaders for leaderless partitions (one batch per call); does nothing
+     * on a node that is not the active controller. Run periodically.
+     */
+    public CompletableFuture<Void> checkBrokerRegistrations() {
+        return inBackground(liveness::nextRegistrationChange);
+    }
+
     /** The auto leader rebalance: preferred elections where a broker's leadership is too imbalanced. */
     public CompletableFuture<Void> rebalanceLeaders() {
         return inBackground(image -> leaderElector.rebalance(image, leaderImbalancePerBrokerPercentage));

@@ -9,16 +9,20 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The controller's periodic work: checking broker sessions (fencing) and, with
- * {@code auto.leader.rebalance.enable}, the preferred-leader rebalance every
- * {@code leader.imbalance.check.interval.seconds}. Both are no-ops on a node that is not the active
- * controller, so every controller node runs this and the active one acts.
+ * The controller's periodic work: watching broker liveness and, with {@code auto.leader.rebalance.enable},
+ * the preferred-leader rebalance every {@code leader.imbalance.check.interval.seconds}. Every task is a
+ * no-op on a node that is not the active controller, so every controller node runs this and the active
+ * one acts.
  *
- * <p>Only where brokers heartbeat to the controller (kraft): in zk mode liveness is the broker's
- * ephemeral znode, and a session check would fence every broker.
+ * <p>Liveness depends on the mode: where brokers heartbeat to the controller (kraft) it checks their
+ * sessions and fences the silent; where the registration itself is the liveness (zk: the broker's
+ * ephemeral znode) it moves leadership away from brokers no longer registered. A session check in zk
+ * mode would fence every broker, as nothing heartbeats there.
  */
 public final class ControllerSchedule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControllerSchedule.class);
+    /** How often a zk-mode controller looks for departed brokers: the session timeout already dominates. */
+    private static final long REGISTRATION_CHECK_MS = 200;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-controller-schedule");
@@ -26,16 +30,33 @@ public final class ControllerSchedule implements AutoCloseable {
         return t;
     });
 
-    public ControllerSchedule(Controller controller, long brokerSessionTimeoutMs, boolean autoLeaderRebalance,
-                              long leaderImbalanceCheckIntervalMs) {
+    private ControllerSchedule() {}
+
+    /** Liveness by heartbeats (kraft): fences a broker whose session ran out. */
+    public static ControllerSchedule heartbeats(Controller controller, long brokerSessionTimeoutMs,
+                                                boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs) {
+        ControllerSchedule schedule = new ControllerSchedule();
         // Often enough that a fencing comes soon after the session ends, without queueing needless work.
         long sessionCheckMs = Math.max(50, Math.min(1000, brokerSessionTimeoutMs / 8));
-        every(sessionCheckMs, controller::checkBrokerSessions, "broker session check");
+        schedule.every(sessionCheckMs, controller::checkBrokerSessions, "broker session check");
+        schedule.rebalance(controller, autoLeaderRebalance, leaderImbalanceCheckIntervalMs);
+        return schedule;
+    }
+
+    /** Liveness by registrations (zk): leadership moves away from a broker whose znode is gone. */
+    public static ControllerSchedule registrations(Controller controller, boolean autoLeaderRebalance,
+                                                   long leaderImbalanceCheckIntervalMs) {
+        ControllerSchedule schedule = new ControllerSchedule();
+        schedule.every(REGISTRATION_CHECK_MS, controller::checkBrokerRegistrations, "broker registration check");
+        schedule.rebalance(controller, autoLeaderRebalance, leaderImbalanceCheckIntervalMs);
+        return schedule;
+    }
+
+    private void rebalance(Controller controller, boolean autoLeaderRebalance, long leaderImbalanceCheckIntervalMs) {
         if (autoLeaderRebalance) {
             every(leaderImbalanceCheckIntervalMs, controller::rebalanceLeaders, "leader rebalance");
         }
     }
-
     /** Runs the task every period, never twice at once: a slow write delays the next run instead of piling up. */
     private void every(long periodMs, Supplier<CompletableFuture<Void>> task, String name) {
         AtomicReference<CompletableFuture<Void>> running = new AtomicReference<>(CompletableFuture.completedFuture(null));

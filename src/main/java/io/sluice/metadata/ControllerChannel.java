@@ -31,4 +31,13 @@ public final class ControllerChannel {
         }
         return backend.forwardToController(api, request);
     }
+
+    /**
+     * Answers a request another node sent to this one as the controller (in zk mode brokers reach the
+     * controller broker over the Kafka protocol): decided here, never forwarded again. On a node that is
+     * not the active controller the answer says NOT_CONTROLLER and the sender retries.
+     */
+    public CompletableFuture<ApiMessage> answerHere(ApiKeys api, ApiMessage request) {
+        return local.handle(api, request);
+    }
 }

@@ -84,7 +84,7 @@ public final class MetadataBackends {
     static ZkSettings zkSettings(BrokerConfig config) {
         return new ZkSettings(config.getString("zookeeper.connect"), config.getInt("zookeeper.session.timeout.ms"),
                 config.zookeeperConnectionTimeoutMs(), config.getBoolean("zookeeper.set.acl"), config.nodeId(),
-                config.clusterId());
+                config.clusterId(), config.interBrokerListenerName(), config.getInt("controller.socket.timeout.ms"));
     }
 
     /** Where Raft traffic is accepted: the first of controller.listener.names among the listeners. */

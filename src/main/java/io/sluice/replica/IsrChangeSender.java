@@ -72,6 +72,7 @@ final class IsrChangeSender {
         if (cause != null) {
             if (cause instanceof NotControllerException || cause instanceof TimeoutException
                     || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                LOG.debugf("ISR change of %s not delivered (retrying): %s", proposal.partition().topicPartition(), cause);
                 retryLater(proposal);
             } else {
                 drop(proposal, Errors.forException(cause));
@@ -81,6 +82,7 @@ final class IsrChangeSender {
         AlterPartitionResponseData answer = (AlterPartitionResponseData) response;
         Errors topLevel = Errors.forCode(answer.errorCode());
         if (topLevel == Errors.NOT_CONTROLLER || topLevel == Errors.REQUEST_TIMED_OUT) {
+            LOG.debugf("ISR change of %s not delivered (retrying): %s", proposal.partition().topicPartition(), topLevel);
             retryLater(proposal);
             return;
         }

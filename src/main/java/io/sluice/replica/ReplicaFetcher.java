@@ -1,5 +1,6 @@
 package io.sluice.replica;
 
+import io.sluice.client.BrokerConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;

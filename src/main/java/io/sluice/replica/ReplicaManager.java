@@ -120,6 +120,19 @@ public final class ReplicaManager implements MetadataListener {
         this.brokerEpoch = epoch;
     }
 
+    /**
+     * Once registered, this broker's epoch is that of its registration as the metadata shows it: a
+     * registration the backend renewed by itself (zk mode, after a session expiry, under a new znode
+     * and so a new epoch) would otherwise leave fetches and ISR changes carrying a stale one.
+     */
+    private void followOwnRegistration(MetadataImage next) {
+        BrokerImage self = next.brokers().get(nodeId);
+        if (brokerEpoch != -1 && self != null && self.epoch() != brokerEpoch) {
+            LOG.infof("Broker %d registered again: broker epoch %d", nodeId, self.epoch());
+            brokerEpoch = self.epoch();
+        }
+    }
+
     /** Where to fetch from broker id: its inter-broker listener, else its first advertised endpoint. */
     private Optional<InetSocketAddress> interBrokerAddress(int brokerId) {
         MetadataImage current = image;
@@ -186,6 +199,7 @@ public final class ReplicaManager implements MetadataListener {
     @Override
     public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;
+        followOwnRegistration(next);
         long now = System.currentTimeMillis();
         Set<TopicPartition> hosted = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {

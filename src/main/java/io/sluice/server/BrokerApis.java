@@ -28,6 +28,7 @@ import io.sluice.protocol.handler.EndTxnHandler;
 import io.sluice.protocol.handler.ListTransactionsHandler;
 import io.sluice.protocol.handler.TxnOffsetCommitHandler;
 import io.sluice.protocol.handler.AlterConfigsHandler;
+import io.sluice.protocol.handler.AlterPartitionHandler;
 import io.sluice.protocol.handler.DeleteRecordsHandler;
 import io.sluice.protocol.handler.DescribeConfigsHandler;
 import io.sluice.protocol.handler.DescribeLogDirsHandler;
@@ -115,6 +116,10 @@ final class BrokerApis {
         // The metadata quorum exists in kraft mode only; a ZooKeeper-mode broker does not offer the API, as Kafka's.
         if (config.metadataMode() == MetadataMode.KRAFT) {
             registry.register(new DescribeQuorumHandler(controller));
+        }
+        // A zk-mode controller broker takes its peers' ISR changes on the broker listeners, as Kafka 3.x's.
+        if (config.metadataMode() == MetadataMode.ZK) {
+            registry.register(new AlterPartitionHandler(controller));
         }
         return registry;
     }

@@ -125,16 +125,20 @@ public final class BrokerParts implements AutoCloseable {
     }
 
     /**
-     * A kraft controller's periodic work (broker sessions, leader rebalance). In zk mode broker liveness
-     * is ZooKeeper's, and nothing heartbeats to the controller.
+     * The controller's periodic work (broker liveness, leader rebalance): on a kraft controller, and on
+     * every zk-mode broker (each may become the controller).
      */
     private static Optional<ControllerSchedule> controllerSchedule(BrokerConfig config, Controller controller) {
+        boolean rebalance = config.getBoolean("auto.leader.rebalance.enable");
+        long rebalanceMs = TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"));
+        if (config.metadataMode() == MetadataMode.ZK) {
+            return Optional.of(ControllerSchedule.registrations(controller, rebalance, rebalanceMs));
+        }
         if (config.metadataMode() != MetadataMode.KRAFT || !config.processRoles().contains("controller")) {
             return Optional.empty();
         }
-        return Optional.of(new ControllerSchedule(controller, config.getInt("broker.session.timeout.ms"),
-                config.getBoolean("auto.leader.rebalance.enable"),
-                TimeUnit.SECONDS.toMillis(config.getLong("leader.imbalance.check.interval.seconds"))));
+        return Optional.of(ControllerSchedule.heartbeats(controller, config.getInt("broker.session.timeout.ms"),
+                rebalance, rebalanceMs));
     }
 
     /**

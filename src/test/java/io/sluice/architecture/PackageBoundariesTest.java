@@ -25,6 +25,8 @@ class PackageBoundariesTest {
     private record Rule(String from, List<String> forbidden, String why) {}
 
     private static final List<Rule> RULES = List.of(
+            new Rule("client", List.of("network", "protocol", "metadata", "replica", "server", "controller", "coordinator", "log", "raft"),
+                    "the inter-broker client speaks the Kafka protocol and nothing else"),
             new Rule("log", List.of("network", "protocol", "metadata", "replica", "server", "controller", "coordinator", "raft"),
                     "the storage engine stands alone"),
             new Rule("raft", List.of("network", "protocol", "metadata", "replica", "server", "controller", "coordinator", "log"),

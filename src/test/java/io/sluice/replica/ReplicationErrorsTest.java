@@ -1,5 +1,6 @@
 package io.sluice.replica;
 
+import io.sluice.client.BrokerConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -11,15 +11,16 @@ import java.util.Optional;
 /**
  * One node of a {@link ClusterProcesses} cluster as its own JVM, configured like a container: only
  * through {@code KAFKA_*} (and {@code CLUSTER_ID}) environment variables, read by the same
- * {@link ConfigLoader} call as {@code sluice serve} without a properties file. It takes no arguments.
- * The broker logs "Sluice node N started" once it is up; the process runs until it is killed.
+ * {@link ConfigLoader} call as {@code sluice serve}; like that command it takes an optional properties
+ * file ({@code server.properties}), under the environment. The broker logs "Sluice node N started" once it is up; the process runs until it is killed.
  */
 public final class ClusterNodeMain {
     private ClusterNodeMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = ConfigLoader.load(Optional.empty(), System.getenv());
+        Optional<java.nio.file.Path> file = args.length > 0 ? Optional.of(java.nio.file.Path.of(args[0])) : Optional.empty();
+        Map<String, String> props = ConfigLoader.load(file, System.getenv());
         Vertx vertx = Vertx.vertx();
         Broker broker = new Broker(BrokerConfig.fromProperties(props), vertx, new SimpleMeterRegistry());
         try {

@@ -21,7 +21,7 @@ public final class SluiceEnvLauncher implements NodeLauncher {
         Map<String, String> env = new LinkedHashMap<>();
         config.forEach((key, value) -> env.put(key.equals("cluster.id") ? "CLUSTER_ID" : envName(key), value));
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(BrokerProcess.freePort()));
-        return new NodeProcess(name, command(), env, dir.resolve("node.log"));
+        return new NodeProcess(name, command(List.of()), env, dir.resolve("node.log"));
     }
 
     @Override
@@ -34,7 +34,11 @@ public final class SluiceEnvLauncher implements NodeLauncher {
         return "KAFKA_" + key.replace("_", "__").replace("-", "___").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
-    private static List<String> command() {
+    /**
+     * The JVM command of one Sluice node; {@code args} go to {@code serve} (or {@link ClusterNodeMain}),
+     * such as the path of a properties file.
+     */
+    public static List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(System.getProperty("sluice.cluster.heap", "-Xmx256m"));
@@ -45,6 +49,7 @@ public final class SluiceEnvLauncher implements NodeLauncher {
             cmd.add("-jar");
             cmd.add(Path.of(jar).toAbsolutePath().toString());
             cmd.add("serve");
+            cmd.addAll(args);
             return cmd;
         }
         // Plain JUL (not the test JVM's JBoss LogManager, which logs nothing without Quarkus's
@@ -53,6 +58,7 @@ public final class SluiceEnvLauncher implements NodeLauncher {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ClusterNodeMain.class.getName());
+        cmd.addAll(args);
         return cmd;
     }
 }

@@ -24,6 +24,8 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.zookeeper.KeeperException;
 import org.jboss.logging.Logger;
 
@@ -46,8 +48,9 @@ import org.jboss.logging.Logger;
  * On reconnect, and after a session expiry (ephemeral znodes gone), the backend re-registers
  * the broker, re-runs the election and re-reads everything.
  *
- * <p>Writes other brokers' admin requests would need are not forwarded yet: a broker that is
- * not the controller answers NOT_CONTROLLER and clients retry (against this broker, for now).
+ * <p>A broker that is not the controller sends controller-bound requests (AlterPartition, admin
+ * requests) to the controller broker over the Kafka protocol, as Kafka 3.x brokers do
+ * ({@link ZkControllerForwarder}).
  */
 public final class ZkBackend implements MetadataBackend {
     private static final Logger LOG = Logger.getLogger(ZkBackend.class);
@@ -62,6 +65,7 @@ public final class ZkBackend implements MetadataBackend {
         return t;
     });
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final ZkControllerForwarder forwarder;
     private volatile Thread metadataThread;
     private volatile MetadataImage image;
     private volatile boolean started;
@@ -77,12 +81,15 @@ public final class ZkBackend implements MetadataBackend {
     private ZkRecordWriter writer;
     private ZkBrokerRegistration registration;
     private ZkProducerIdBlocks producerIdBlocks;
+    private ZkConfigChangePurger configChanges;
     private String clusterId;
 
     public ZkBackend(ZkSettings settings) {
         this.settings = settings;
         this.image = MetadataImage.empty(settings.clusterId().orElse(null));
         this.publisher = new MetadataPublisher(image);
+        this.forwarder = new ZkControllerForwarder(settings.brokerId(), settings.interBrokerListenerName(),
+                settings.controllerSocketTimeoutMs(), this::image);
         thread.execute(() -> metadataThread = Thread.currentThread());
     }
 
@@ -107,6 +114,7 @@ public final class ZkBackend implements MetadataBackend {
             // A broker that cannot start must not leave a session (and its retries) behind.
             closed = true;
             client.close();
+            forwarder.close();
             thread.shutdown();
             throw e;
         }
@@ -140,6 +148,7 @@ public final class ZkBackend implements MetadataBackend {
                 writer = new ZkRecordWriter(zk);
                 registration = new ZkBrokerRegistration(zk, settings.brokerId());
                 producerIdBlocks = new ZkProducerIdBlocks(zk);
+                configChanges = new ZkConfigChangePurger(zk, ZkConfigChangePurger.EXPIRATION_MS);
                 started = true;
                 if (!syncNow()) {
                     retryLater();
@@ -323,7 +332,31 @@ public final class ZkBackend implements MetadataBackend {
                     + "); retry once it is back");
         }
         refreshNow();
+        purgeConfigChanges();
         return image.offset();
+    }
+
+    /** Old change notifications go after a write (when new ones may have come); a failure waits for the next. */
+    private void purgeConfigChanges() {
+        try {
+            configChanges.purge(System.currentTimeMillis());
+        } catch (Exception e) {
+            LOG.debugf("Purging old /config/changes notifications failed (retried after the next write): %s", e);
+        }
+    }
+
+    /**
+     * To the controller broker's inter-broker listener, over the Kafka protocol. Without ZooKeeper this
+     * broker cannot know the controller is still one, and no controller could write: the request fails
+     * here with a NOT_CONTROLLER that says why, and the sender retries.
+     */
+    @Override
+    public CompletableFuture<ApiMessage> forwardToController(ApiKeys api, ApiMessage request) {
+        if (!connected) {
+            return CompletableFuture.failedFuture(new NotControllerException("ZooKeeper is unreachable from broker "
+                    + settings.brokerId() + ": metadata changes wait until it is back; retry"));
+        }
+        return forwarder.send(api, request);
     }
 
     @Override
@@ -334,6 +367,7 @@ public final class ZkBackend implements MetadataBackend {
     @Override
     public void close() {
         closed = true;
+        forwarder.close();
         if (cache != null) {
             cache.close();
         }

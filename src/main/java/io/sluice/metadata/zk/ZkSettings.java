@@ -8,9 +8,12 @@ import java.util.Optional;
  * @param connect {@code zookeeper.connect}: {@code host:port[,host:port...][/chroot]}
  * @param setAcl {@code zookeeper.set.acl}: create znodes readable by all, writable by their creator only
  * @param clusterId {@code cluster.id} if configured; it must match {@code /cluster/id} when that exists
+ * @param interBrokerListenerName the listener controller-bound requests are sent to on the controller broker
+ * @param controllerSocketTimeoutMs {@code controller.socket.timeout.ms}: how long such a request may take
  */
 public record ZkSettings(String connect, int sessionTimeoutMs, int connectionTimeoutMs, boolean setAcl,
-                         int brokerId, Optional<String> clusterId) {
+                         int brokerId, Optional<String> clusterId, String interBrokerListenerName,
+                         int controllerSocketTimeoutMs) {
 
     /** The hosts part of {@link #connect()}, without the chroot. */
     public String hosts() {

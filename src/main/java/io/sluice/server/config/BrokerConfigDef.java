@@ -85,6 +85,8 @@ public final class BrokerConfigDef {
         d.define("zookeeper.connection.timeout.ms", INT, null, HIGH,
                 "Maximum wait to establish a ZooKeeper connection; unset means zookeeper.session.timeout.ms.");
         d.define("zookeeper.set.acl", BOOLEAN, false, HIGH, "Whether to create znodes with secure ACLs.");
+        d.define("controller.socket.timeout.ms", INT, 30000, MEDIUM,
+                "Socket timeout of requests between a zk-mode broker and the controller broker.");
         d.define("zookeeper.metadata.migration.enable", BOOLEAN, false, HIGH,
                 "Enables migration of metadata from ZooKeeper to kraft.");
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 class ZkStartTest {
     @Test
     void connectStringSplitsIntoHostsAndChroot() {
-        ZkSettings nested = new ZkSettings("a:2181,b:2181/kafka/prod/", 1, 1, false, 1, Optional.empty());
+        ZkSettings nested = new ZkSettings("a:2181,b:2181/kafka/prod/", 1, 1, false, 1, Optional.empty(), "PLAINTEXT", 30000);
         assertEquals("a:2181,b:2181", nested.hosts());
         assertEquals(Optional.of("/kafka/prod"), nested.chroot());
-        ZkSettings bare = new ZkSettings("a:2181", 1, 1, false, 1, Optional.empty());
+        ZkSettings bare = new ZkSettings("a:2181", 1, 1, false, 1, Optional.empty(), "PLAINTEXT", 30000);
         assertEquals("a:2181", bare.hosts());
         assertEquals(Optional.empty(), bare.chroot());
     }
@@ -29,7 +29,7 @@ class ZkStartTest {
     void aMissingNestedChrootIsCreatedAndTheClusterIdIsKept() throws Exception {
         try (TestingServer server = new TestingServer(true)) {
             String connect = server.getConnectString() + "/kafka/prod";
-            try (ZkBackend backend = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 1, Optional.of("cluster-A")))) {
+            try (ZkBackend backend = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 1, Optional.of("cluster-A"), "PLAINTEXT", 30000))) {
                 backend.start();
                 assertEquals("cluster-A", backend.image().clusterId());
             }
@@ -39,11 +39,11 @@ class ZkStartTest {
                 assertNotEquals(null, root.checkExists().forPath("/kafka/prod/cluster/id"));
             }
             // A broker configured for another cluster is refused rather than mixing two clusters.
-            ZkBackend wrongCluster = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 2, Optional.of("cluster-B")));
+            ZkBackend wrongCluster = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 2, Optional.of("cluster-B"), "PLAINTEXT", 30000));
             IllegalStateException refused = assertThrows(IllegalStateException.class, wrongCluster::start);
             assertTrue(refused.getMessage().contains("cluster-A"), refused.getMessage());
             // Without a configured id a broker joins whatever cluster the ensemble holds.
-            try (ZkBackend joining = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 3, Optional.empty()))) {
+            try (ZkBackend joining = new ZkBackend(new ZkSettings(connect, 4000, 3000, false, 3, Optional.empty(), "PLAINTEXT", 30000))) {
                 joining.start();
                 assertEquals("cluster-A", joining.image().clusterId());
             }
@@ -68,7 +68,7 @@ class ZkStartTest {
     void anUnreachableEnsembleFailsStartWithAClearError() {
         int port = InstanceSpec.getRandomPort(); // nothing listens there
         ZkBackend backend = new ZkBackend(new ZkSettings("127.0.0.1:" + port + "/sluice", 4000, 500, false, 1,
-                Optional.empty()));
+                Optional.empty(), "PLAINTEXT", 30000));
         IllegalStateException e = assertThrows(IllegalStateException.class, backend::start);
         assertTrue(e.getMessage().contains("zookeeper.connection.timeout.ms"), e.getMessage());
         assertTrue(!backend.isActiveController());

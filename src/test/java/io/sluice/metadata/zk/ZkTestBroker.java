@@ -17,6 +17,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 final class ZkTestBroker implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Broker broker;
+    private boolean closed;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -56,8 +57,13 @@ final class ZkTestBroker implements AutoCloseable {
         return p;
     }
 
+    /** Idempotent: a test may stop a broker midway and still let try-with-resources close it. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         broker.close();
         vertx.close();
     }

@@ -28,7 +28,7 @@ final class ZkTesting {
     private ZkTesting() {}
 
     static ZkBackend backend(String connect, int brokerId) {
-        return new ZkBackend(new ZkSettings(connect + CHROOT, 4000, 3000, false, brokerId, Optional.empty()));
+        return new ZkBackend(new ZkSettings(connect + CHROOT, 4000, 3000, false, brokerId, Optional.empty(), "PLAINTEXT", 30000));
     }
 
     /** A started backend with its broker registered, as a broker does once its listeners are bound. */

@@ -1,4 +1,4 @@
-package io.sluice.replica;
+package io.sluice.client;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -15,11 +15,12 @@ import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
- * A blocking Kafka-protocol connection from this broker to another one, for replica fetcher
- * threads (never an event loop): one request at a time, length-prefixed frames, kafka-clients'
- * generated messages for the bodies. Not thread-safe: one owner thread.
+ * A blocking Kafka-protocol connection from this broker to another one, for threads of their own
+ * (replica fetchers, the zk-mode controller forwarder; never an event loop): one request at a time,
+ * length-prefixed frames, kafka-clients' generated messages for the bodies. Not thread-safe: one
+ * owner thread.
  */
-final class BrokerConnection implements AutoCloseable {
+public final class BrokerConnection implements AutoCloseable {
     private final String clientId;
     private final int connectTimeoutMs;
     private volatile Socket socket;
@@ -28,7 +29,7 @@ final class BrokerConnection implements AutoCloseable {
     private InetSocketAddress connectedTo;
     private int correlationId;
 
-    BrokerConnection(String clientId, int connectTimeoutMs) {
+    public BrokerConnection(String clientId, int connectTimeoutMs) {
         this.clientId = clientId;
         this.connectTimeoutMs = connectTimeoutMs;
     }
@@ -37,7 +38,7 @@ final class BrokerConnection implements AutoCloseable {
      * Sends one request and waits for its answer, (re)connecting to address first when needed.
      * readTimeoutMs bounds the wait for the answer; any I/O failure closes the connection.
      */
-    ApiMessage send(InetSocketAddress address, ApiKeys api, short version, ApiMessage request, int readTimeoutMs)
+    public ApiMessage send(InetSocketAddress address, ApiKeys api, short version, ApiMessage request, int readTimeoutMs)
             throws IOException {
         try {
             connect(address);
