@@ -1,6 +1,7 @@
 package io.sluice.metadata.zk;
 
 import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.ControllerRequestHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
@@ -82,6 +83,9 @@ public final class ZkBackend implements MetadataBackend {
     private ZkBrokerRegistration registration;
     private ZkProducerIdBlocks producerIdBlocks;
     private ZkConfigChangePurger configChanges;
+    private ZkTopicDeletionMarkers deletionMarkers;
+    /** The active controller's request handler (this node's), for what ZooKeeper itself asks of it. */
+    private volatile ControllerRequestHandler controllerRequests;
     private String clusterId;
 
     public ZkBackend(ZkSettings settings) {
@@ -149,6 +153,7 @@ public final class ZkBackend implements MetadataBackend {
                 registration = new ZkBrokerRegistration(zk, settings.brokerId());
                 producerIdBlocks = new ZkProducerIdBlocks(zk);
                 configChanges = new ZkConfigChangePurger(zk, ZkConfigChangePurger.EXPIRATION_MS);
+                deletionMarkers = new ZkTopicDeletionMarkers(zk);
                 started = true;
                 if (!syncNow()) {
                     retryLater();
@@ -231,6 +236,10 @@ public final class ZkBackend implements MetadataBackend {
         boolean registered = registration.ensure() != null || !registration.wanted();
         election.run();
         refreshNow();
+        ControllerRequestHandler controller = controllerRequests;
+        if (controller != null && isActiveController()) {
+            deletionMarkers.process(controller, thread);
+        }
         return registered;
     }
 
@@ -334,6 +343,11 @@ public final class ZkBackend implements MetadataBackend {
         refreshNow();
         purgeConfigChanges();
         return image.offset();
+    }
+
+    @Override
+    public void serveControllerRequests(ControllerRequestHandler handler) {
+        this.controllerRequests = handler;
     }
 
     /** Old change notifications go after a write (when new ones may have come); a failure waits for the next. */

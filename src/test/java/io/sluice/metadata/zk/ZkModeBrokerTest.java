@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -220,5 +221,29 @@ class ZkModeBrokerTest {
 
     private static KafkaConsumer<String, String> consumer(Properties base) {
         return new KafkaConsumer<>(base, new StringDeserializer(), new StringDeserializer());
+    }
+
+    @Test
+    void aTopicMarkedInAdminDeleteTopicsIsDeletedAndItsMarkerRemoved(@TempDir Path dir) throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             ZkTestBroker broker = new ZkTestBroker(1, zk.getConnectString(), dir).start();
+             Admin admin = Admin.create(broker.clientProps());
+             CuratorFramework tool = ZkTesting.rawClient(zk.getConnectString())) {
+            admin.createTopics(List.of(new NewTopic("doomed", 1, (short) 1), new NewTopic("kept", 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+            // What Kafka's old tools and zookeeper-shell users do: write the marker, nothing else.
+            tool.create().forPath("/admin/delete_topics/doomed");
+            await("the marked topic deleted", Duration.ofSeconds(20),
+                    () -> broker.broker().parts().backend().image().topic("doomed").isEmpty());
+            await("the marker removed", Duration.ofSeconds(20), () -> {
+                try {
+                    return tool.checkExists().forPath("/admin/delete_topics/doomed") == null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(broker.broker().parts().backend().image().topic("kept").isPresent(), "only the marked topic goes");
+            assertEquals(Set.of("kept"), admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        }
     }
 }
