@@ -72,6 +72,8 @@ public final class RaftNode {
     private int inflightTarget = NONE;
     /** An observer's guess at a voter that is down (its old leader, or one that did not answer): asked last. */
     private int suspectVoter = NONE;
+    /** When a prospective node that won its pre-vote stands as candidate (Long.MAX_VALUE: not yet won). */
+    private long candidacyAt = Long.MAX_VALUE;
     private long nextFetchAt;
     private SnapshotDownload download;
 
@@ -183,7 +185,14 @@ public final class RaftNode {
                     maybeFetch();
                 }
             }
-            case PROSPECTIVE, CANDIDATE -> {
+            case PROSPECTIVE -> {
+                if (now >= candidacyAt) {
+                    becomeCandidate();
+                } else if (now >= electionDeadline) {
+                    becomeProspective();
+                }
+            }
+            case CANDIDATE -> {
                 if (now >= electionDeadline) {
                     becomeProspective();
                 }
@@ -276,8 +285,14 @@ public final class RaftNode {
         observeEpoch(r.epoch(), r.leaderId());
         if (role == Role.PROSPECTIVE && r.granted()) {
             tally.grant(r.from());
-            if (tally.won()) {
-                becomeCandidate();
+            if (tally.won() && candidacyAt == Long.MAX_VALUE) {
+                // Voters that lost the same leader win their pre-votes in the same instant; standing at once
+                // they would split the vote. A short random wait lets the first candidate's request reach the
+                // others while they can still vote for it.
+                candidacyAt = now + random.nextInt((int) Math.max(1, config.electionJitterMs() / 4));
+                if (now >= candidacyAt) {
+                    becomeCandidate();
+                }
             }
         }
     }
@@ -640,6 +655,7 @@ public final class RaftNode {
     private void becomeProspective() {
         leaveRole();
         role = Role.PROSPECTIVE;
+        candidacyAt = Long.MAX_VALUE;
         // What we report about our log must survive a crash.
         log.flush();
         electionDeadline = now + randomElectionTimeout();

@@ -75,14 +75,23 @@ class RaftNodeTest {
         return out;
     }
 
+    /** When {@link #electedLeader} won; later steps of a test are timed from it. */
+    private long electedAt;
+
     /** Node 1 of three, elected in epoch 1 with node 2's votes. */
     private RaftNode electedLeader() {
         RaftNode n = node(1);
         n.tick(300);
         assertEquals(Role.PROSPECTIVE, n.role());
         n.handle(new PreVoteResponse(2, 0, -1, true), 301);
+        // The pre-vote is won; it stands as candidate after a random wait shorter than a quarter of the jitter.
+        long t = 301;
+        while (n.role() == Role.PROSPECTIVE && t < 301 + 100 / 4) {
+            n.tick(++t);
+        }
         assertEquals(Role.CANDIDATE, n.role());
-        n.handle(new VoteResponse(2, 1, -1, true), 302);
+        electedAt = t + 1;
+        n.handle(new VoteResponse(2, 1, -1, true), electedAt);
         assertEquals(Role.LEADER, n.role());
         assertEquals(1, n.epoch());
         return n;
@@ -153,13 +162,13 @@ class RaftNodeTest {
     void leaderCommitsOnlyWithAMajorityOfVotersNotObservers() throws Exception {
         RaftNode leader = electedLeader();
         CompletableFuture<Long> appended = leader.append(records("a"));
-        leader.tick(310);
-        leader.tick(320);
+        leader.tick(electedAt + 8);
+        leader.tick(electedAt + 18);
         assertEquals(2, log.flushedEndOffset());
-        leader.handle(new FetchRequest(9, 1, 1, 2, 1, 0), 321); // observer 9 has everything
+        leader.handle(new FetchRequest(9, 1, 1, 2, 1, 0), electedAt + 19); // observer 9 has everything
         assertFalse(appended.isDone());
         assertEquals(0, leader.highWatermark());
-        leader.handle(new FetchRequest(3, 1, 2, 2, 1, 0), 322); // voter 3 has everything
+        leader.handle(new FetchRequest(3, 1, 2, 2, 1, 0), electedAt + 20); // voter 3 has everything
         assertEquals(2, leader.highWatermark());
         assertEquals(1L, appended.get());
         assertEquals(List.of("1:a"), delivered);
@@ -170,24 +179,24 @@ class RaftNodeTest {
         RaftNode leader = electedLeader();
         byte[] big = new byte[(int) (RaftNode.FETCH_MAX_BYTES * 5 / 8)];
         leader.append(List.of(big, big, big));
-        leader.tick(310);
-        leader.tick(320);
+        leader.tick(electedAt + 8);
+        leader.tick(electedAt + 18);
         sent.clear();
-        leader.handle(new FetchRequest(2, 1, 7, 1, 1, 0), 321);
+        leader.handle(new FetchRequest(2, 1, 7, 1, 1, 0), electedAt + 19);
         FetchResponse r = (FetchResponse) sent.get(sent.size() - 1);
         assertEquals(2, r.entries().size()); // 5/8 + 5/8 of the budget: the second one crosses it
         sent.clear();
-        leader.handle(new FetchRequest(2, 1, 8, 3, 1, 0), 322);
+        leader.handle(new FetchRequest(2, 1, 8, 3, 1, 0), electedAt + 20);
         assertEquals(1, ((FetchResponse) sent.get(sent.size() - 1)).entries().size());
     }
 
     @Test
     void leaderResignsWhenAMajorityStopsFetching() {
         RaftNode leader = electedLeader();
-        leader.tick(302 + 200);
+        leader.tick(electedAt + 200);
         assertEquals(Role.LEADER, leader.role());
         CompletableFuture<Long> pending = leader.append(records("a"));
-        leader.tick(302 + 250);
+        leader.tick(electedAt + 250);
         assertEquals(Role.UNATTACHED, leader.role());
         ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 pending::get);
@@ -242,5 +251,22 @@ class RaftNodeTest {
             assertFalse(after.isEmpty(), "the observer keeps looking");
             assertTrue(after.get(0) != 2, "seed " + seed + ": asked the quiet leader first: " + after);
         }
+    }
+
+    @Test
+    void aProspectiveVoterThatWonItsPreVoteStillVotesForACandidateThatStoodFirst() {
+        RaftNode n = node(1);
+        n.tick(300);
+        assertEquals(Role.PROSPECTIVE, n.role());
+        n.handle(new PreVoteResponse(2, 0, -1, true), 300);
+        assertEquals(Role.PROSPECTIVE, n.role(), "node 1's seeded random draws a wait before standing");
+        // Node 2 won its pre-vote in the same instant and stood first: node 1 votes for it instead of splitting.
+        sent.clear();
+        n.handle(new VoteRequest(2, 1, 0, 0), 301);
+        assertEquals(new VoteResponse(1, 1, -1, true), sent.get(sent.size() - 1));
+        for (long t = 302; t < 400; t++) {
+            n.tick(t);
+        }
+        assertTrue(n.role() != Role.CANDIDATE || n.epoch() > 1, "no second candidate in epoch 1");
     }
 }
