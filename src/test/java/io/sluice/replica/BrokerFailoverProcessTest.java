@@ -137,6 +137,12 @@ class BrokerFailoverProcessTest {
         System.out.printf("Broker %d restarted: partition 0 Leader %d Isr %s%n", leader.id(), healed.get(0).leader(),
                 healed.get(0).isr());
         assertEquals(p0.leader(), healed.get(0).leader(), "preferred leadership returns");
+        // The restarted broker fetched before the controller unfenced it: its leaders waited for the unfencing
+        // instead of proposing it to the ISR at every fetch, to be refused each time.
+        for (ClusterProcesses.Node b : cluster.brokers()) {
+            assertEquals(List.of(), b.process().allLines().stream().filter(l -> l.contains("INELIGIBLE_REPLICA")).toList(),
+                    "ISR proposals refused on broker " + b.id());
+        }
 
         acked.addAll(produce(topic, "third", 30));
         assertEquals(acked, consumeAll(topic, acked.size()), "after the restart");
