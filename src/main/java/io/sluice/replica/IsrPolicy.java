@@ -9,10 +9,21 @@ import java.util.Optional;
  * The leader's ISR decisions, as Kafka makes them. Shrink: an in-sync follower that has not caught
  * up with the leader's log end for replica.lag.time.max.ms leaves. Expand: an out-of-sync follower
  * rejoins once its log end reaches the high watermark and the start of the current leader epoch
- * (so it holds everything this leader acknowledged).
+ * (so it holds everything this leader acknowledged), and only while the metadata deems its broker
+ * eligible.
  */
 final class IsrPolicy {
     private IsrPolicy() {}
+
+    /**
+     * Whether a follower's broker may join an ISR, as the metadata image shows it (Kafka's
+     * isReplicaIsrEligible): the controller refuses a fenced broker, or an epoch of an earlier
+     * registration, with INELIGIBLE_REPLICA, so proposing one would only be refused again and again.
+     */
+    @FunctionalInterface
+    interface Eligibility {
+        boolean eligible(int replica, long brokerEpoch);
+    }
 
     /** The ISR without its lagging followers, or empty when none lags. */
     static Optional<List<Integer>> shrunk(int leader, List<Integer> isr, Map<Integer, FollowerProgress> followers,
@@ -29,13 +40,14 @@ final class IsrPolicy {
         return kept.size() == isr.size() ? Optional.empty() : Optional.of(List.copyOf(kept));
     }
 
-    /** The ISR with every caught-up follower added, or empty when none qualifies. */
+    /** The ISR with every caught-up, eligible follower added, or empty when none qualifies. */
     static Optional<List<Integer>> expanded(List<Integer> isr, Map<Integer, FollowerProgress> followers,
-                                            long highWatermark, long leaderEpochStartOffset) {
+                                            long highWatermark, long leaderEpochStartOffset, Eligibility eligibility) {
         List<Integer> grown = new ArrayList<>(isr);
         followers.forEach((replica, progress) -> {
             long end = progress.logEndOffset();
-            if (!isr.contains(replica) && end >= highWatermark && end >= leaderEpochStartOffset) {
+            if (!isr.contains(replica) && end >= highWatermark && end >= leaderEpochStartOffset
+                    && eligibility.eligible(replica, progress.brokerEpoch())) {
                 grown.add(replica);
             }
         });

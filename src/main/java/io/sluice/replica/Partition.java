@@ -220,15 +220,15 @@ public final class Partition {
         }
     }
 
-    /** An ISR with the followers that caught up, unless a proposal is already in flight. */
-    Optional<IsrProposal> proposeIsrExpansion() {
+    /** An ISR with the eligible followers that caught up, unless a proposal is already in flight. */
+    Optional<IsrProposal> proposeIsrExpansion(IsrPolicy.Eligibility eligibility) {
         synchronized (isrLock) {
             LeaderState current = state;
             if (current.leader() != localId || isrInFlight != null) {
                 return Optional.empty();
             }
             Optional<IsrProposal> proposal = IsrPolicy.expanded(current.isr(), followers, highWatermark,
-                    leaderEpochStartOffset).map(this::inFlight);
+                    leaderEpochStartOffset, eligibility).map(this::inFlight);
             proposal.ifPresent(p -> {
                 Set<Integer> added = new HashSet<>(p.isr());
                 added.removeAll(current.isr());

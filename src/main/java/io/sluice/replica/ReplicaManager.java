@@ -152,8 +152,19 @@ public final class ReplicaManager implements MetadataListener {
                                 long leaderEndOffset) {
         partition.followerFetched(replicaId, replicaBrokerEpoch, fetchOffset, leaderEndOffset, System.currentTimeMillis());
         if (!partition.state().isr().contains(replicaId)) {
-            partition.proposeIsrExpansion().ifPresent(isrChanges::send);
+            partition.proposeIsrExpansion(this::isrEligible).ifPresent(isrChanges::send);
         }
+    }
+
+    /**
+     * A follower's broker is registered, unfenced, and fetches with the epoch of its current
+     * registration (or sent none). A restarted broker fetches before the controller unfences it:
+     * until then the controller would refuse it with INELIGIBLE_REPLICA at every fetch.
+     */
+    private boolean isrEligible(int brokerId, long brokerEpoch) {
+        MetadataImage current = image;
+        BrokerImage broker = current == null ? null : current.brokers().get(brokerId);
+        return broker != null && !broker.fenced() && (brokerEpoch == -1 || brokerEpoch == broker.epoch());
     }
 
     /** Proposes dropping the followers that lag by more than replica.lag.time.max.ms from the ISRs this broker leads. */

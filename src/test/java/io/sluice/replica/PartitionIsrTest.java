@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PartitionIsrTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final IsrPolicy.Eligibility ANY_BROKER = (replica, brokerEpoch) -> true;
 
     @TempDir
     Path dir;
@@ -68,15 +69,15 @@ class PartitionIsrTest {
         assertEquals(5, partition.highWatermark());
         append(5);
         partition.followerFetched(3, 7, 8, 10, 100);
-        Optional<Partition.IsrProposal> proposal = partition.proposeIsrExpansion();
+        Optional<Partition.IsrProposal> proposal = partition.proposeIsrExpansion(ANY_BROKER);
         assertTrue(proposal.isEmpty(), "replica 3 is not assigned: only replica 2 may join");
         partition.followerFetched(2, 7, 5, 10, 100);
-        assertTrue(partition.proposeIsrExpansion().isEmpty(), "replica 2 is below the high watermark (10)");
+        assertTrue(partition.proposeIsrExpansion(ANY_BROKER).isEmpty(), "replica 2 is below the high watermark (10)");
         partition.followerFetched(2, 7, 10, 10, 150);
-        proposal = partition.proposeIsrExpansion();
+        proposal = partition.proposeIsrExpansion(ANY_BROKER);
         assertEquals(List.of(1, 2), proposal.orElseThrow().isr());
         assertEquals(1, proposal.get().partitionEpoch());
-        assertTrue(partition.proposeIsrExpansion().isEmpty(), "one proposal in flight at a time");
+        assertTrue(partition.proposeIsrExpansion(ANY_BROKER).isEmpty(), "one proposal in flight at a time");
         // The proposed member already holds the high watermark back: a committed offset must be on it.
         append(5);
         assertEquals(10, partition.highWatermark());
@@ -86,7 +87,7 @@ class PartitionIsrTest {
 
         partition.dropIsrProposal(proposal.get());
         assertFalse(partition.isCurrent(proposal.get()));
-        assertTrue(partition.proposeIsrExpansion().isPresent(), "a dropped proposal is decided afresh");
+        assertTrue(partition.proposeIsrExpansion(ANY_BROKER).isPresent(), "a dropped proposal is decided afresh");
     }
 
     @Test
