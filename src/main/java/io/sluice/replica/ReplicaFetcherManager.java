@@ -24,6 +24,8 @@ final class ReplicaFetcherManager {
     private final LongSupplier brokerEpoch;
     private final Map<FetcherKey, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, FollowTarget> following = new HashMap<>();
+    /** Set by shutdown: the metadata image may still move while the broker closes, but no new fetcher starts. */
+    private boolean shutDown;
 
     ReplicaFetcherManager(int localId, ReplicationSettings settings, IntFunction<Optional<InetSocketAddress>> endpoints,
                           LongSupplier brokerEpoch) {
@@ -35,6 +37,9 @@ final class ReplicaFetcherManager {
 
     /** Fetches tp from target's leader at target's epoch, moving it off any fetcher it was on. */
     synchronized void follow(FollowTarget target) {
+        if (shutDown) {
+            return;
+        }
         TopicPartition tp = target.partition().topicPartition();
         FollowTarget current = following.get(tp);
         if (current != null && current.leader() == target.leader() && current.leaderEpoch() == target.leaderEpoch()
@@ -73,6 +78,7 @@ final class ReplicaFetcherManager {
     }
 
     synchronized void shutdown() {
+        shutDown = true;
         fetchers.values().forEach(ReplicaFetcher::shutdown);
         fetchers.clear();
         following.clear();

@@ -115,6 +115,10 @@ class ReplicationTest {
                 "the stopped follower out of the ISR");
         ThreeNodeCluster.await(() -> cluster.meters(leader).get("sluice.isr.shrinks").counter().count() >= 1, WAIT_MS,
                 "the leader counting the ISR shrink");
+        // Images that reach a closing broker must not start fetchers again: none of its fetcher threads outlives it.
+        ThreeNodeCluster.await(() -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .noneMatch(n -> n.startsWith("sluice-replica-fetcher-") && n.endsWith("-on-" + stopped)), WAIT_MS,
+                "no fetcher thread of the stopped broker left");
         // Two in-sync replicas meet min.insync.replicas=2: acks=all goes on, and the high watermark with it.
         try (KafkaProducer<String, String> producer = producer("all")) {
             produce(producer, 50, 120);
