@@ -36,6 +36,9 @@ sluice_jvm() { echo "$SLUICE_JAVA $SLUICE_EXTRA_OPTS $SLUICE_HEAP_OPTS $SLUICE_J
 
 start_sluice() { # REPEAT
   rm -rf "$SLUICE_DIR/data"; mkdir -p "$SLUICE_DIR/data"
+  # The previous start's pidfile would be read before the new one is written: await_probe would then
+  # watch a dead PID and give up at once.
+  rm -f "$SLUICE_DIR/sluice.pid"
   arm_probe 127.0.0.1 "$SLUICE_PORT" "$SLUICE_DIR/probe.out" "$READY_TIMEOUT_S"
   local envs; read -r -a envs <<< "$(sluice_env)"
   SLUICE_T0=$(now_ms)
