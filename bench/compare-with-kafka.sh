@@ -54,14 +54,11 @@ done
 STARTUP_REPEATS=${STARTUP_REPEATS:-1}
 IDLE_SETTLE_S=${IDLE_SETTLE_S:-15}
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
-SLUICE_HEAP_OPTS=${SLUICE_HEAP_OPTS:-"-Xmx1g"}
-SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-$KAFKA_JVM_PERFORMANCE_OPTS}
-SLUICE_PORT=${SLUICE_PORT:-19095}
 JOIN_ROUNDS=${JOIN_ROUNDS:-5}
-SLUICE_CPORT=$(( SLUICE_PORT + 1 ))
-SLUICE_MPORT=$(( SLUICE_PORT + 2 ))
 SLUICE_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 SLUICE_LABEL=${SLUICE_LABEL:-sluice-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo dev)}
+# shellcheck source=bench/sluice-launch.sh
+. "$BENCH_DIR/sluice-launch.sh"    # start_sluice / stop_sluice, SLUICE_* defaults
 KAFKA_LABEL=kafka-$K4_VERSION-kraft
 BUILD=${BUILD:-auto}
 OUT=${OUT:-/tmp/sluice-bench/$(date +%Y%m%d-%H%M%S)}
@@ -70,7 +67,7 @@ KAFKA_TXT=$OUT/kafka.txt
 SLUICE_TXT=$OUT/sluice.txt
 
 # ---------------------------------------------------------------- process bookkeeping / cleanup
-SLUICE_PID= SLUICE_DIR= PERF_PID= KAFKA_STARTED=0
+PERF_PID= KAFKA_STARTED=0
 descendants() { # PID -> all descendant PIDs (deepest first)
   local c
   for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do descendants "$c"; echo "$c"; done
@@ -84,18 +81,6 @@ stop_perf() {
     wait "$PERF_PID" 2>/dev/null || true
   fi
   PERF_PID=
-}
-stop_sluice() { # prints stop_ms
-  local pid=$SLUICE_PID t0
-  SLUICE_PID=
-  if owned "$pid" "sluice.bench.dir=$SLUICE_DIR"; then
-    t0=$(now_ms)
-    kill -TERM "$pid"
-    local deadline=$(( $(date +%s) + 60 ))
-    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
-    if alive "$pid"; then log "sluice (pid $pid) still alive after 60s, SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
-    echo "STOPPED name=sluice pid=$pid stop_ms=$(( $(now_ms) - t0 ))"
-  fi
 }
 cleanup() {
   local rc=$?
@@ -191,40 +176,11 @@ fi
 for p in "$SLUICE_PORT" "$SLUICE_CPORT" "$SLUICE_MPORT"; do port_busy "$p" && die "port $p is in use"; done
 
 SLUICE_DIR=$(mktemp -d /tmp/sluice-bench-broker.XXXXXX)
-# Inherited KAFKA_* variables would become broker config: drop them, set only ours.
-unset_env=()
-while read -r v; do unset_env+=(-u "$v"); done < <(compgen -e | grep '^KAFKA_' || true)
-start_sluice() { # REPEAT -> sets SLUICE_PID and STARTUP_LINE (runs in this shell so the trap knows the PID)
-  rm -rf "$SLUICE_DIR/data"; mkdir -p "$SLUICE_DIR/data"
-  arm_probe 127.0.0.1 "$SLUICE_PORT" "$SLUICE_DIR/probe.out" "$READY_TIMEOUT_S"
-  local t0; t0=$(now_ms)
-  # shellcheck disable=SC2086
-  launch_daemon "$SLUICE_DIR/sluice.pid" "$SLUICE_DIR/sluice-$1.out" \
-    env "${unset_env[@]}" \
-      KAFKA_NODE_ID=1 KAFKA_PROCESS_ROLES=broker,controller \
-      KAFKA_LISTENERS="PLAINTEXT://:$SLUICE_PORT,CONTROLLER://:$SLUICE_CPORT" \
-      KAFKA_ADVERTISED_LISTENERS="PLAINTEXT://127.0.0.1:$SLUICE_PORT" \
-      KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER \
-      KAFKA_CONTROLLER_QUORUM_VOTERS="1@127.0.0.1:$SLUICE_CPORT" \
-      KAFKA_LOG_DIRS="$SLUICE_DIR/data" \
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 \
-      QUARKUS_MANAGEMENT_PORT="$SLUICE_MPORT" \
-    "$JAVA" $SLUICE_HEAP_OPTS $SLUICE_JVM_OPTS "-Dsluice.bench.dir=$SLUICE_DIR" -jar "$SLUICE_JAR"
-  for _ in $(seq 100); do [ -s "$SLUICE_DIR/sluice.pid" ] && break; sleep 0.01; done
-  SLUICE_PID=$(resolve_pid "$SLUICE_DIR/sluice.pid")
-  if ! await_probe "$SLUICE_PID"; then
-    tail -30 "$SLUICE_DIR/sluice-$1.out" >&2 || true
-    die "Sluice did not become ready within ${READY_TIMEOUT_S}s (log: $SLUICE_DIR/sluice-$1.out)"
-  fi
-  local ready api
-  ready=$(probe_ms READY); api=$(probe_ms API)
-  STARTUP_LINE="STARTUP repeat=$1 label=$SLUICE_LABEL startup_ms=$(( ready - t0 )) api_ms=$(( api - t0 )) format_ms=0 log_started_ms=NA rss_mb=$(kb_to_mb "$(rss_kb "$SLUICE_PID")") pid=$SLUICE_PID bootstrap=127.0.0.1:$SLUICE_PORT"
-}
 
 log "=== Sluice ($SLUICE_JAR): start-up x$STARTUP_REPEATS, idle ${IDLE_SETTLE_S}s, perf"
 {
-  echo "# sluice jvm: $JAVA $SLUICE_HEAP_OPTS $SLUICE_JVM_OPTS -jar $SLUICE_JAR"
-  echo "# sluice env: KAFKA_NODE_ID=1 KAFKA_PROCESS_ROLES=broker,controller KAFKA_LISTENERS=PLAINTEXT://:$SLUICE_PORT,CONTROLLER://:$SLUICE_CPORT KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:$SLUICE_PORT KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER KAFKA_CONTROLLER_QUORUM_VOTERS=1@127.0.0.1:$SLUICE_CPORT KAFKA_LOG_DIRS=$SLUICE_DIR/data KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 QUARKUS_MANAGEMENT_PORT=$SLUICE_MPORT"
+  echo "# sluice jvm: $(sluice_jvm)"
+  echo "# sluice env: $(sluice_env)"
   echo "# kafka jvm: $BROKER_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS (+GC log, JMX local; start-kafka-kraft.sh)"
 } | tee -a "$OUT/run-info.txt" > "$SLUICE_TXT"
 startups=() idles=()
