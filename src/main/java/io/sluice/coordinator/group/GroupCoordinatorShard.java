@@ -243,34 +243,23 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 : validateCommit(group, request.memberId(), request.groupInstanceId(),
                 request.generationIdOrMemberEpoch());
         OffsetCommitResponseData response = new OffsetCommitResponseData();
-        List<CoordinatorRecord> records = new ArrayList<>();
-        Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
         long now = clock.getAsLong();
+        OffsetCommitBatch batch = new OffsetCommitBatch(request.groupId(), invalid, config.maxMetadataBytes(), now);
         for (OffsetCommitRequestTopic topic : request.topics()) {
             OffsetCommitResponseTopic out = new OffsetCommitResponseTopic().setName(topic.name());
             response.topics().add(out);
             for (OffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = invalid;
-                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                if (error == Errors.NONE && metadata.length() > config.maxMetadataBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
-                if (error == Errors.NONE) {
-                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                    OffsetValue value = new OffsetValue(p.committedOffset(), p.committedLeaderEpoch(), metadata, now);
-                    records.add(new CoordinatorRecord(GroupRecordSerde.offsetKey(request.groupId(), tp),
-                            GroupRecordSerde.offsetValue(value)));
-                    toApply.put(tp, value);
-                }
+                Errors error = batch.add(topic.name(), p.partitionIndex(), p.committedOffset(), p.committedLeaderEpoch(),
+                        p.committedMetadata());
                 out.partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
                         .setErrorCode(error.code()));
             }
         }
-        if (records.isEmpty()) {
+        if (batch.records().isEmpty()) {
             return response;
         }
         try {
-            appender.append(records);
+            appender.append(batch.records());
         } catch (RecordTooLargeException | RecordBatchTooLargeException e) {
             return failAll(response, Errors.INVALID_COMMIT_OFFSET_SIZE);
         } catch (RuntimeException e) {
@@ -281,7 +270,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             group = new ClassicGroup(request.groupId(), now);
             groups.put(group.groupId, group);
         }
-        toApply.forEach((tp, v) -> offsets.put(request.groupId(), tp, v));
+        batch.values().forEach((tp, v) -> offsets.put(request.groupId(), tp, v));
         return response;
     }
 
@@ -296,38 +285,27 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 ? validateConsumerCommit(consumerGroup, request.memberId(), request.generationIdOrMemberEpoch())
                 : validateCommit(group, request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch());
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
-        List<CoordinatorRecord> records = new ArrayList<>();
-        Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
-        long now = clock.getAsLong();
+        OffsetCommitBatch batch = new OffsetCommitBatch(request.groupId(), invalid, config.maxMetadataBytes(),
+                clock.getAsLong());
         for (TxnOffsetCommitRequestTopic topic : request.topics()) {
             TxnOffsetCommitResponseTopic out = new TxnOffsetCommitResponseTopic().setName(topic.name());
             response.topics().add(out);
             for (TxnOffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = invalid;
-                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-                if (error == Errors.NONE && metadata.length() > config.maxMetadataBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
-                if (error == Errors.NONE) {
-                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                    OffsetValue value = new OffsetValue(p.committedOffset(), p.committedLeaderEpoch(), metadata, now);
-                    records.add(new CoordinatorRecord(GroupRecordSerde.offsetKey(request.groupId(), tp),
-                            GroupRecordSerde.offsetValue(value)));
-                    toApply.put(tp, value);
-                }
+                Errors error = batch.add(topic.name(), p.partitionIndex(), p.committedOffset(), p.committedLeaderEpoch(),
+                        p.committedMetadata());
                 out.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
                         .setErrorCode(error.code()));
             }
         }
         try {
-            appender.appendTransactional(request.producerId(), request.producerEpoch(), records);
+            appender.appendTransactional(request.producerId(), request.producerEpoch(), batch.records());
         } catch (RecordTooLargeException | RecordBatchTooLargeException e) {
             return failAllTxn(response, Errors.INVALID_COMMIT_OFFSET_SIZE);
         } catch (RuntimeException e) {
             return failAllTxn(response, Errors.forException(e));
         }
         pendingTxnOffsets.computeIfAbsent(request.producerId(), pid -> new LinkedHashMap<>())
-                .computeIfAbsent(request.groupId(), g -> new LinkedHashMap<>()).putAll(toApply);
+                .computeIfAbsent(request.groupId(), g -> new LinkedHashMap<>()).putAll(batch.values());
         return response;
     }
 
