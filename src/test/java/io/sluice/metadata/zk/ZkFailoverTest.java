@@ -115,10 +115,13 @@ class ZkFailoverTest {
                         .filter(b -> b.broker().nodeId() == controllerId).findFirst().orElseThrow();
                 backend(controller).curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
                 await("a new controller epoch", WAIT, () -> controllerEpoch(zk) > epochBefore);
+                // The expired broker re-registers under a new session: once every broker (the controller among
+                // them) sees all three again, a topic with three replicas can be placed.
+                await("all three brokers registered everywhere", WAIT, () -> List.of(returned, leader, follower).stream()
+                        .allMatch(b -> b.broker().parts().backend().image().brokers().keySet()
+                                .equals(java.util.Set.of(1, 2, 3))));
                 admin.createTopics(List.of(new NewTopic("after-controller-expiry", 1, (short) 3))).all()
                         .get(30, TimeUnit.SECONDS);
-                await("all three brokers registered", WAIT, () -> leader.broker().parts().backend().image()
-                        .brokers().keySet().equals(java.util.Set.of(1, 2, 3)));
             }
         }
     }
