@@ -119,7 +119,9 @@ public final class BrokerParts implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
-        backend.gauges().forEach((name, value) -> Gauge.builder(name, value, DoubleSupplier::getAsDouble).register(meters));
+        // Strong references: Micrometer holds a gauge's object weakly, and nothing else keeps these suppliers.
+        backend.gauges().forEach((name, value) -> Gauge.builder(name, value, DoubleSupplier::getAsDouble)
+                .strongReference(true).register(meters));
         return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
                 dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator);
     }
