@@ -57,10 +57,10 @@ final class KafkaZookeeperShell {
                 throw new IllegalStateException("zookeeper-shell " + String.join(" ", command) + " exited "
                         + p.exitValue() + ":\n" + stderr);
             }
-            // The shell's watcher prints "WatchedEvent state:SyncConnected ..." from its event thread, which
-            // on a loaded machine may come after the command's answer: it is not part of that answer.
+            // The shell's watcher prints "WATCHER::" and "WatchedEvent state:SyncConnected ..." from its event
+            // thread, which on a loaded machine may come after the command's answer: they are not part of it.
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank() && !l.startsWith("WatchedEvent ")).toList();
+                    .filter(l -> !l.isBlank() && !l.startsWith("WatchedEvent ") && !l.startsWith("WATCHER::")).toList();
             if (lines.isEmpty()) {
                 throw new IllegalStateException("zookeeper-shell " + String.join(" ", command) + " printed nothing");
             }
