@@ -114,15 +114,19 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         return result;
     }
 
-    /** Runs a read on every active shard (ListGroups); each answer is one future. */
-    public <T> List<CompletableFuture<T>> runOnAllActive(Function<S, T> operation) {
+    /** Runs an operation on every active shard (ListGroups, ListTransactions, periodic checks); completes with all answers. */
+    public <T> CompletableFuture<List<T>> runOnAllActive(Function<S, T> operation) {
         List<CompletableFuture<T>> answers = new ArrayList<>();
         for (Context<S> context : contexts.values()) {
             if (context.state == State.ACTIVE) {
                 answers.add(run(context.partition, shard -> CompletableFuture.completedFuture(operation.apply(shard))));
             }
         }
-        return answers;
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<T> out = new ArrayList<>();
+            answers.forEach(a -> out.add(a.join()));
+            return out;
+        });
     }
 
     /** True if any partition this broker leads is still loading. */

@@ -1,10 +1,10 @@
 package io.sluice.coordinator.group;
 
+import io.sluice.coordinator.DaemonThreads;
 import io.sluice.coordinator.CoordinatorRuntime;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.replica.ReplicaManager;
-import java.util.ArrayList;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.OptionalLong;
@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import io.sluice.metadata.MetadataImage;
@@ -45,7 +43,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.image = image;
         ConsumerLagMetrics lag = new ConsumerLagMetrics(meters, tp -> replicas.partition(tp)
                 .map(p -> OptionalLong.of(p.highWatermark())).orElse(OptionalLong.empty()));
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), daemon("sluice-group-coordinator"));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), DaemonThreads.named("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
                         config, consumerConfig, image, System::currentTimeMillis, lag));
@@ -97,12 +95,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** A read over every loaded partition (ListGroups); completes when all have answered. */
     public <T> CompletableFuture<List<T>> forAllLoaded(Function<GroupCoordinatorShard, T> operation) {
-        List<CompletableFuture<T>> answers = runtime.runOnAllActive(operation);
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<T> out = new ArrayList<>();
-            answers.forEach(a -> out.add(a.join()));
-            return out;
-        });
+        return runtime.runOnAllActive(operation);
     }
 
     public boolean anyLoading() {
@@ -114,12 +107,4 @@ public final class GroupCoordinator implements AutoCloseable {
         runtime.close();
     }
 
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

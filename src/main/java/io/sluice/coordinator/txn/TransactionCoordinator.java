@@ -1,11 +1,11 @@
 package io.sluice.coordinator.txn;
 
+import io.sluice.coordinator.DaemonThreads;
 import io.sluice.coordinator.CoordinatorRuntime;
 import io.sluice.coordinator.InternalTopic;
 import io.sluice.coordinator.txn.TransactionCoordinatorShard.InitResult;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.replica.ReplicaManager;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.protocol.Errors;
@@ -40,7 +39,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.stateTopic = stateTopic;
         this.maxTimeoutMs = maxTimeoutMs;
         this.producerIds = producerIds;
-        ExecutorService pool = Executors.newFixedThreadPool(2, daemon());
+        ExecutorService pool = Executors.newFixedThreadPool(2, DaemonThreads.named("sluice-txn-coordinator"));
         this.runtime = new CoordinatorRuntime<>(stateTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new TransactionCoordinatorShard(appender, executor, markers,
                         producerIds::nextProducerId, System::currentTimeMillis));
@@ -92,12 +91,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** A read over every loaded partition (ListTransactions); completes when all have answered. */
     public <T> CompletableFuture<List<T>> forAllLoaded(Function<TransactionCoordinatorShard, T> operation) {
-        List<CompletableFuture<T>> answers = runtime.runOnAllActive(operation);
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<T> out = new ArrayList<>();
-            answers.forEach(a -> out.add(a.join()));
-            return out;
-        });
+        return runtime.runOnAllActive(operation);
     }
 
     /** True if any partition this broker leads is still loading. */
@@ -111,12 +105,4 @@ public final class TransactionCoordinator implements AutoCloseable {
         runtime.close();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "sluice-txn-coordinator-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }
