@@ -178,11 +178,19 @@ public final class ZkBackend implements MetadataBackend {
                 LOG.warnf("ZooKeeper connection %s: keeping the last metadata image, metadata writes refused", state);
             }
             case LOST -> {
-                connected = false;
                 if (election != null) {
                     election.lost();
                 }
-                LOG.warnf("ZooKeeper session lost: no longer controller; will re-register on reconnect");
+                // Curator can post a second LOST after the RECONNECTED of the new session. Taking that
+                // one at its word would leave us "disconnected" on a live session with no event to
+                // come, so no re-registration ever: ask the client instead.
+                connected = client.getZookeeperClient().isConnected();
+                if (connected) {
+                    LOG.warnf("ZooKeeper session lost, already connected under a new one: re-registering now");
+                    requestSync();
+                } else {
+                    LOG.warnf("ZooKeeper session lost: no longer controller; will re-register on reconnect");
+                }
             }
         }
     }
