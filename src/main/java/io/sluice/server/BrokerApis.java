@@ -19,12 +19,14 @@ import io.sluice.protocol.handler.OffsetFetchHandler;
 import io.sluice.protocol.handler.SyncGroupHandler;
 import io.sluice.metadata.MetadataBackend;
 import io.sluice.protocol.HandlerRegistry;
+import io.sluice.coordinator.txn.LeaderMarkerAppender;
 import io.sluice.coordinator.txn.TransactionCoordinator;
 import io.sluice.protocol.handler.AddOffsetsToTxnHandler;
 import io.sluice.protocol.handler.AddPartitionsToTxnHandler;
 import io.sluice.protocol.handler.DescribeProducersHandler;
 import io.sluice.protocol.handler.DescribeTransactionsHandler;
 import io.sluice.protocol.handler.EndTxnHandler;
+import io.sluice.protocol.handler.WriteTxnMarkersHandler;
 import io.sluice.protocol.handler.ListTransactionsHandler;
 import io.sluice.protocol.handler.TxnOffsetCommitHandler;
 import io.sluice.protocol.handler.AlterConfigsHandler;
@@ -65,7 +67,7 @@ final class BrokerApis {
 
     static HandlerRegistry registry(BrokerConfig config, MetadataBackend backend, ControllerChannel controller,
                                     ReplicaManager replicas, Executor requestHandlers, GroupCoordinator groups,
-                                    TransactionCoordinator transactions) {
+                                    TransactionCoordinator transactions, LeaderMarkerAppender markers) {
         HandlerRegistry registry = new HandlerRegistry();
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(backend::image, controller, config.nodeId(),
@@ -107,7 +109,8 @@ final class BrokerApis {
                 .register(new TxnOffsetCommitHandler(groups))
                 .register(new DescribeTransactionsHandler(transactions))
                 .register(new ListTransactionsHandler(transactions))
-                .register(new DescribeProducersHandler(replicas));
+                .register(new DescribeProducersHandler(replicas))
+                .register(new WriteTxnMarkersHandler(markers));
         // KIP-848 consumer groups, unless group.coordinator.rebalance.protocols leaves "consumer" out
         if (config.getList("group.coordinator.rebalance.protocols").contains("consumer")) {
             registry.register(new ConsumerGroupHeartbeatHandler(groups))

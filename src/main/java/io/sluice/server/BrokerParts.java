@@ -15,6 +15,7 @@ import io.sluice.coordinator.group.GroupConfig;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.coordinator.txn.ProducerIdManager;
 import io.sluice.coordinator.txn.TransactionCoordinator;
+import io.sluice.coordinator.txn.LeaderMarkerAppender;
 import io.sluice.coordinator.txn.TransactionMarkerWriter;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
@@ -109,13 +110,17 @@ public final class BrokerParts implements AutoCloseable {
         GroupCoordinator groupCoordinator = groupCoordinator(config, backend, controllerChannel, replicas, timer,
                 meters);
         backend.addListener(groupCoordinator.metadataListener());
+        LeaderMarkerAppender markerAppender = new LeaderMarkerAppender(replicas, backend::image,
+                (tp, producerId, committed) -> tp.topic().equals(GroupCoordinator.OFFSETS_TOPIC)
+                        ? groupCoordinator.completeTransaction(tp.partition(), producerId, committed)
+                        : CompletableFuture.completedFuture(null));
         TransactionCoordinator transactionCoordinator = transactionCoordinator(config, backend, controllerChannel,
-                replicas, timer, groupCoordinator);
+                replicas, timer, markerAppender);
         backend.addListener(transactionCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
                 daemon("sluice-request-handler"));
         HandlerRegistry registry = BrokerApis.registry(config, backend, controllerChannel, replicas, requestHandlers,
-                groupCoordinator, transactionCoordinator);
+                groupCoordinator, transactionCoordinator, markerAppender);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
                 new RequestMetrics(meters, registry));
         Gauge.builder("sluice.controller.active", backend, b -> b.isActiveController() ? 1 : 0).register(meters);
@@ -145,12 +150,13 @@ public final class BrokerParts implements AutoCloseable {
 
     /**
      * The transaction coordinator over __transaction_state (created on first use like __consumer_offsets). Markers
-     * that reach __consumer_offsets are handed to the group coordinator, which applies or drops the transaction's
-     * offsets.
+     * of partitions led here go through {@code markerAppender}, which hands those that reach __consumer_offsets to
+     * the group coordinator (it applies or drops the transaction's offsets); the others are sent to their leaders.
      */
     private static TransactionCoordinator transactionCoordinator(BrokerConfig config, MetadataBackend backend,
                                                                  ControllerChannel controller, ReplicaManager replicas,
-                                                                 ScheduledExecutorService timer, GroupCoordinator groups) {
+                                                                 ScheduledExecutorService timer,
+                                                                 LeaderMarkerAppender markerAppender) {
         InternalTopic stateTopic = new InternalTopic(TransactionCoordinator.TRANSACTION_STATE_TOPIC,
                 config.getInt("transaction.state.log.num.partitions"),
                 (short) config.getInt("transaction.state.log.replication.factor"),
@@ -159,10 +165,8 @@ public final class BrokerParts implements AutoCloseable {
                         "segment.bytes", String.valueOf(config.getInt("transaction.state.log.segment.bytes")),
                         "unclean.leader.election.enable", "false"),
                 backend::image, controller);
-        TransactionMarkerWriter markers = new TransactionMarkerWriter(replicas, backend::image,
-                (tp, producerId, committed) -> tp.topic().equals(GroupCoordinator.OFFSETS_TOPIC)
-                        ? groups.completeTransaction(tp.partition(), producerId, committed)
-                        : CompletableFuture.completedFuture(null));
+        TransactionMarkerWriter markers = new TransactionMarkerWriter(config.nodeId(), backend::image, markerAppender,
+                config.interBrokerListenerName(), config.getInt("request.timeout.ms"));
         ProducerIdManager producerIds = new ProducerIdManager(() -> reserveProducerIds(backend, controller, config.nodeId()));
         return new TransactionCoordinator(replicas, stateTopic, producerIds, markers, timer,
                 config.getInt("transaction.max.timeout.ms"),

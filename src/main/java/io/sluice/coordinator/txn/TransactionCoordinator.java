@@ -32,6 +32,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final int maxTimeoutMs;
     private final ProducerIdManager producerIds;
     private final ScheduledFuture<?> cleanup;
+    private final TransactionMarkerWriter markers;
 
     public TransactionCoordinator(ReplicaManager replicas, InternalTopic stateTopic, ProducerIdManager producerIds,
                                   TransactionMarkerWriter markers, ScheduledExecutorService scheduler,
@@ -39,6 +40,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.stateTopic = stateTopic;
         this.maxTimeoutMs = maxTimeoutMs;
         this.producerIds = producerIds;
+        this.markers = markers;
         ExecutorService pool = Executors.newFixedThreadPool(2, DaemonThreads.named("sluice-txn-coordinator"));
         this.runtime = new CoordinatorRuntime<>(stateTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new TransactionCoordinatorShard(appender, executor, markers,
@@ -103,6 +105,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     public void close() {
         cleanup.cancel(false);
         runtime.close();
+        markers.close();
     }
 
 }

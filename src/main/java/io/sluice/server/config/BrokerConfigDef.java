@@ -184,6 +184,8 @@ public final class BrokerConfigDef {
                 "Bytes a follower asks for in one whole fetch response.");
         d.define("replica.high.watermark.checkpoint.interval.ms", LONG, 5000L, Range.atLeast(1), HIGH,
                 "How often the high watermarks are saved to replication-offset-checkpoint.");
+        d.define("request.timeout.ms", INT, 30000, Range.atLeast(0), MEDIUM,
+                "How long the broker waits for another broker's answer to a request of its own (transaction markers).");
         d.define("replica.socket.timeout.ms", INT, 30000, MEDIUM,
                 "Socket timeout of follower fetches, on top of replica.fetch.wait.max.ms.");
         d.define("unclean.leader.election.enable", BOOLEAN, false, HIGH, "Allow out-of-sync replicas to become leader.");
