@@ -1,5 +1,6 @@
 package io.sluice.coordinator;
 
+import io.sluice.log.LogAppendResult;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.jboss.logging.Logger;
@@ -52,6 +54,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         final int partition;
         final SerialExecutor executor;
         volatile State state = State.LOADING;
+        /** The last offset the shard appended; an answer waits for it only if its operation moved it. */
+        volatile long lastAppendedOffset = -1;
         S shard;
 
         Context(int partition, SerialExecutor executor) {
@@ -64,14 +68,22 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
     private final ReplicaManager replicas;
     private final ExecutorService pool;
     private final ShardFactory<S> factory;
+    private final long replicationTimeoutMs;
     private final Map<Integer, Context<S>> contexts = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public CoordinatorRuntime(String topic, ReplicaManager replicas, ExecutorService pool, ShardFactory<S> factory) {
+    /**
+     * @param replicationTimeoutMs how long an answer may wait for the records behind it to reach the in-sync
+     *                             replicas (offsets.commit.timeout.ms for groups); then the caller is told
+     *                             COORDINATOR_NOT_AVAILABLE and retries
+     */
+    public CoordinatorRuntime(String topic, ReplicaManager replicas, ExecutorService pool, ShardFactory<S> factory,
+                              long replicationTimeoutMs) {
         this.topic = topic;
         this.replicas = replicas;
         this.pool = pool;
         this.factory = factory;
+        this.replicationTimeoutMs = replicationTimeoutMs;
     }
 
     public String topic() {
@@ -80,7 +92,10 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
 
     /**
      * Runs an operation on a partition's shard, on that partition's executor. The operation's future
-     * may complete later (a JoinGroup waiting for the rebalance), from the same executor.
+     * may complete later (a JoinGroup waiting for the rebalance), from the same executor. An answer
+     * given after records were appended goes out only once they are on the in-sync replicas: a commit
+     * acknowledged by a coordinator that fails right after must survive on the new one. Operations
+     * that appended nothing (heartbeats, fetches) answer at once.
      */
     public <T> CompletableFuture<T> run(int partition, Function<S, CompletableFuture<T>> operation) {
         Context<S> context = contexts.get(partition);
@@ -99,12 +114,22 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
                         "This broker is no longer the coordinator of " + topic + "-" + partition));
                 return;
             }
+            long appendedBefore = context.lastAppendedOffset;
             try {
                 operation.apply(context.shard).whenComplete((value, error) -> {
+                    long appended = context.lastAppendedOffset;
                     if (error != null) {
                         result.completeExceptionally(error);
-                    } else {
+                    } else if (appended == appendedBefore) {
                         result.complete(value);
+                    } else {
+                        awaitReplicated(context.partition, appended).whenComplete((done, notReplicated) -> {
+                            if (notReplicated != null) {
+                                result.completeExceptionally(notReplicated);
+                            } else {
+                                result.complete(value);
+                            }
+                        });
                     }
                 });
             } catch (RuntimeException e) {
@@ -112,6 +137,26 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
             }
         });
         return result;
+    }
+
+    /** Completes once the partition's high watermark passes lastOffset, as acks=all would have it. */
+    private CompletableFuture<Void> awaitReplicated(int partitionIndex, long lastOffset) {
+        TopicPartition tp = new TopicPartition(topic, partitionIndex);
+        Partition partition = replicas.partition(tp).orElse(null);
+        if (partition == null) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException("This broker no longer hosts " + tp));
+        }
+        return replicas.awaitReplication(partition, lastOffset, replicationTimeoutMs).thenApply(error -> {
+            if (error == Errors.NOT_LEADER_OR_FOLLOWER) {
+                throw new NotCoordinatorException("This broker lost the leadership of " + tp
+                        + " before its records were replicated");
+            }
+            if (error != Errors.NONE) {
+                throw new CoordinatorNotAvailableException("The records of " + tp + " did not reach the in-sync"
+                        + " replicas: " + error.message());
+            }
+            return null;
+        });
     }
 
     /** Runs an operation on every active shard (ListGroups, ListTransactions, periodic checks); completes with all answers. */
@@ -171,7 +216,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         try {
             Partition partition = replicas.partition(tp)
                     .orElseThrow(() -> new IllegalStateException("no local replica of " + tp));
-            S shard = factory.create(context.partition, new LogAppender(tp), context.executor);
+            S shard = factory.create(context.partition, new LogAppender(tp, context), context.executor);
             long count = CoordinatorLoader.load(partition.log(), shard);
             context.shard = shard;
             shard.onLoaded();
@@ -201,15 +246,17 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
     /** Writes a shard's records to its partition of the internal topic. */
     private final class LogAppender implements RecordAppender {
         private final TopicPartition tp;
+        private final Context<S> context;
 
-        LogAppender(TopicPartition tp) {
+        LogAppender(TopicPartition tp, Context<S> context) {
             this.tp = tp;
+            this.context = context;
         }
 
         @Override
         public void append(List<CoordinatorRecord> records) {
             if (!records.isEmpty()) {
-                write(tp, partition -> replicas.appendAsLeader(partition,
+                context.lastAppendedOffset = write(tp, partition -> replicas.appendAsLeader(partition,
                         MemoryRecords.withRecords(Compression.NONE, simple(records)), (short) -1));
             }
         }
@@ -221,7 +268,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         @Override
         public void appendTransactional(long producerId, short producerEpoch, List<CoordinatorRecord> records) {
             if (!records.isEmpty()) {
-                write(tp, partition -> replicas.appendAsCoordinator(partition, MemoryRecords.withTransactionalRecords(
+                context.lastAppendedOffset = write(tp, partition -> replicas.appendAsCoordinator(partition,
+                        MemoryRecords.withTransactionalRecords(
                         Compression.NONE, producerId, producerEpoch, 0, simple(records))));
             }
         }
@@ -236,12 +284,15 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Met
         return simple;
     }
 
-    /** Appends as leader with acks=all semantics; failures become the coordinator errors clients retry on. */
-    private void write(TopicPartition tp, java.util.function.Consumer<Partition> append) {
+    /**
+     * Appends as leader with acks=all semantics, returning the last offset written; failures become the
+     * coordinator errors clients retry on.
+     */
+    private long write(TopicPartition tp, Function<Partition, LogAppendResult> append) {
         Partition partition = replicas.partition(tp).orElseThrow(() -> new NotCoordinatorException(
                 "This broker no longer hosts " + tp));
         try {
-            append.accept(partition);
+            return append.apply(partition).lastOffset();
         } catch (NotLeaderOrFollowerException | KafkaStorageException e) {
             throw new NotCoordinatorException("Cannot write to " + tp + ": " + e.getMessage());
         } catch (NotEnoughReplicasException e) {

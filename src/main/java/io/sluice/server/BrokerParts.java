@@ -170,7 +170,8 @@ public final class BrokerParts implements AutoCloseable {
         ProducerIdManager producerIds = new ProducerIdManager(() -> reserveProducerIds(backend, controller, config.nodeId()));
         return new TransactionCoordinator(replicas, stateTopic, producerIds, markers, timer,
                 config.getInt("transaction.max.timeout.ms"),
-                config.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"));
+                config.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
+                config.getInt("request.timeout.ms"));
     }
 
     /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */
@@ -203,7 +204,7 @@ public final class BrokerParts implements AutoCloseable {
                 config.getInt("group.max.session.timeout.ms"), config.getInt("group.initial.rebalance.delay.ms"),
                 config.getInt("group.max.size"), TimeUnit.MINUTES.toMillis(config.getInt("offsets.retention.minutes")),
                 config.getLong("offsets.retention.check.interval.ms"),
-                config.getInt("offset.metadata.max.bytes"));
+                config.getInt("offset.metadata.max.bytes"), config.getInt("offsets.commit.timeout.ms"));
         ConsumerGroupConfig consumerConfig = new ConsumerGroupConfig(config.getInt("group.consumer.session.timeout.ms"),
                 config.getInt("group.consumer.heartbeat.interval.ms"), config.getInt("group.consumer.max.size"),
                 config.getList("group.consumer.assignors"));

@@ -46,7 +46,7 @@ public final class GroupCoordinator implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), DaemonThreads.named("sluice-group-coordinator"));
         this.runtime = new CoordinatorRuntime<>(offsetsTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new GroupCoordinatorShard(partition, appender, executor, scheduler,
-                        config, consumerConfig, image, System::currentTimeMillis, lag));
+                        config, consumerConfig, image, System::currentTimeMillis, lag), config.offsetsCommitTimeoutMs());
     }
 
     /** Registered with the metadata backend so partitions load and unload as leadership moves. */

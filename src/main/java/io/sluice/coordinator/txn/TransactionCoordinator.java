@@ -36,7 +36,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     public TransactionCoordinator(ReplicaManager replicas, InternalTopic stateTopic, ProducerIdManager producerIds,
                                   TransactionMarkerWriter markers, ScheduledExecutorService scheduler,
-                                  int maxTimeoutMs, long cleanupIntervalMs) {
+                                  int maxTimeoutMs, long cleanupIntervalMs, long writeTimeoutMs) {
         this.stateTopic = stateTopic;
         this.maxTimeoutMs = maxTimeoutMs;
         this.producerIds = producerIds;
@@ -44,7 +44,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         ExecutorService pool = Executors.newFixedThreadPool(2, DaemonThreads.named("sluice-txn-coordinator"));
         this.runtime = new CoordinatorRuntime<>(stateTopic.name(), replicas, pool,
                 (partition, appender, executor) -> new TransactionCoordinatorShard(appender, executor, markers,
-                        producerIds::nextProducerId, System::currentTimeMillis));
+                        producerIds::nextProducerId, System::currentTimeMillis), writeTimeoutMs);
         this.cleanup = scheduler.scheduleAtFixedRate(() -> runtime.runOnAllActive(shard -> {
             shard.abortTimedOut();
             shard.completePrepared();

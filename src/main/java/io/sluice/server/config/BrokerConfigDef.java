@@ -207,6 +207,9 @@ public final class BrokerConfigDef {
                 "How often expired committed offsets are looked for.");
         d.define("offset.metadata.max.bytes", INT, 4096, Range.atLeast(0), HIGH,
                 "Largest metadata string an offset commit may carry.");
+        d.define("offsets.commit.timeout.ms", INT, 5000, Range.atLeast(1), HIGH,
+                "How long a group coordinator's answer waits for its records to reach the offsets topic's in-sync "
+                        + "replicas before it says COORDINATOR_NOT_AVAILABLE.");
         d.define("group.initial.rebalance.delay.ms", INT, 3000, MEDIUM,
                 "Delay before the first rebalance of a new classic group.");
         d.define("group.max.size", INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM, "Maximum members of a classic group.");

@@ -38,7 +38,7 @@ class GroupCoordinatorShardTest {
     }
 
     private GroupCoordinatorShard shard() {
-        GroupConfig config = new GroupConfig(100, 100_000, 0, 10, RETENTION_MS, 3_600_000, 10);
+        GroupConfig config = new GroupConfig(100, 100_000, 0, 10, RETENTION_MS, 3_600_000, 10, 5000);
         return new GroupCoordinatorShard(0, records -> {
             if (failWrites) {
                 throw new NotCoordinatorException("log gone");
