@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.ClusterProcesses;
 import io.sluice.testing.KafkaTools;
+import io.sluice.testing.RawKafkaClient;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +28,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -213,6 +218,63 @@ class BrokerFailoverProcessTest {
         assertTrue(leader.process().currentLifeLines().stream()
                         .anyMatch(l -> l.contains("Log of " + topic + "-0 diverged from leader")),
                 "the old leader logged its truncation");
+    }
+
+    /**
+     * An offset commit is answered only once the __consumer_offsets replicas in sync have it: with the
+     * coordinator's followers frozen (still in the ISR, not yet fenced) a commit is not acknowledged; once they
+     * are back it is, and it survives a SIGKILL of the coordinator right after.
+     */
+    @Test
+    void anOffsetCommitIsAcknowledgedOnlyOnceReplicatedAndSurvivesTheCoordinatorsKill() throws Exception {
+        String topic = "coordinated";
+        String group = "coordinated-group";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = cluster.admin(Map.of())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(1))).all().get(30, TimeUnit.SECONDS);
+            int coordinatorId = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                    .coordinator().id();
+            ClusterProcesses.Node coordinator = cluster.node(coordinatorId);
+            List<ClusterProcesses.Node> followers = cluster.brokers().stream().filter(b -> b != coordinator).toList();
+
+            // Frozen for less than broker.session.timeout.ms (2 s), the followers stay in the ISR for at least 1.7 s
+            // (fencing, then the ISR shrink, come later still): within 1 s there can be no acknowledgement.
+            String[] hostPort = coordinator.address().split(":");
+            try (RawKafkaClient raw = new RawKafkaClient(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                raw.awaitGroupCoordinatorLoaded(group, WAIT);
+                raw.readTimeout(Duration.ofSeconds(1));
+                for (ClusterProcesses.Node f : followers) {
+                    f.process().freeze();
+                }
+                try {
+                    assertThrows(SocketTimeoutException.class, () -> raw.send(commit(group, tp, 2)),
+                            "an OffsetCommit answered while the in-sync followers could not have the record");
+                } finally {
+                    for (ClusterProcesses.Node f : followers) {
+                        f.process().thaw();
+                    }
+                }
+            }
+            admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(3))).all().get(30, TimeUnit.SECONDS);
+            coordinator.process().kill();
+            try (Admin survivors = cluster.admin(Map.of())) {
+                assertEquals(3, survivors.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(60, TimeUnit.SECONDS).get(tp).offset(), "the acknowledged commit on the new coordinator");
+            } finally {
+                cluster.restart(coordinator, START);
+            }
+        }
+    }
+
+    /** A simple (group-less) OffsetCommit, as the admin client sends it. */
+    private static OffsetCommitRequest commit(String group, TopicPartition tp, long offset) {
+        OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId(group).setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("");
+        data.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(tp.topic())
+                .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                        .setPartitionIndex(tp.partition()).setCommittedOffset(offset))));
+        return OffsetCommitRequest.Builder.forTopicNames(data).build((short) 8);
     }
 
     /**

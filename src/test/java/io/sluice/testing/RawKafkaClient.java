@@ -37,6 +37,12 @@ public final class RawKafkaClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
+    /** How long send waits for an answer before it throws SocketTimeoutException (30 s unless set). */
+    public RawKafkaClient readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
     @SuppressWarnings("unchecked")
     public <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
         ApiKeys key = request.apiKey();
