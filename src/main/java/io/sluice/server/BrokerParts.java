@@ -259,6 +259,8 @@ public final class BrokerParts implements AutoCloseable {
         try {
             long brokerEpoch = epoch.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             replicas.brokerEpoch(brokerEpoch); // follower fetches carry it
+            // As Kafka's brokers do at startup: a producer id block in hand outlives a later ZooKeeper outage.
+            transactionCoordinator.reserveProducerIdsAhead();
             return brokerEpoch;
         } catch (java.util.concurrent.TimeoutException e) {
             epoch.cancel(false);

@@ -66,6 +66,11 @@ public final class TransactionCoordinator implements AutoCloseable {
         return Utils.abs(transactionalId.hashCode()) % stateTopic.partitionCount();
     }
 
+    /** Reserves the next producer id block now (at startup), so InitProducerId does not wait for it later. */
+    public void reserveProducerIdsAhead() {
+        producerIds.prefetch();
+    }
+
     /** A fresh producer id for an idempotent producer without a transactional id. */
     public CompletableFuture<Long> nextProducerId() {
         return producerIds.nextProducerId();

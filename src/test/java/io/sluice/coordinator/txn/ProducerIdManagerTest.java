@@ -15,7 +15,7 @@ class ProducerIdManagerTest {
     private static final int BLOCK = 1000;
 
     @Test
-    void idsComeFromReservedBlocksOneReservationPerBlock() {
+    void idsComeFromReservedBlocksAndTheNextIsReservedWhenNinetyPercentAreHandedOut() {
         List<Integer> asked = new ArrayList<>();
         ProducerIdManager ids = new ProducerIdManager(() -> {
             asked.add(BLOCK);
@@ -23,12 +23,29 @@ class ProducerIdManagerTest {
         });
         assertEquals(5000L, ids.nextProducerId().join());
         assertEquals(5001L, ids.nextProducerId().join());
-        for (int i = 2; i < BLOCK; i++) {
+        for (int i = 2; i < BLOCK * 9 / 10 - 1; i++) {
             ids.nextProducerId().join();
         }
-        assertEquals(List.of(BLOCK), asked);
-        assertEquals(10000L, ids.nextProducerId().join(), "the next block once one is used up");
+        assertEquals(1, asked.size(), "one reservation until 90% of the block is handed out");
+        ids.nextProducerId().join();
+        assertEquals(2, asked.size(), "the next block reserved ahead");
+        for (int i = BLOCK * 9 / 10; i < BLOCK; i++) {
+            ids.nextProducerId().join();
+        }
+        assertEquals(10000L, ids.nextProducerId().join(), "the reserved block once the first is used up");
         assertEquals(2, asked.size());
+    }
+
+    @Test
+    void aBlockPrefetchedAtStartupServesIdsWhileReservationsFail() {
+        List<Boolean> reachable = new ArrayList<>(List.of(true));
+        ProducerIdManager ids = new ProducerIdManager(() -> reachable.get(0)
+                ? CompletableFuture.completedFuture(new ProducerIdManager.Block(7000L, BLOCK))
+                : CompletableFuture.failedFuture(new NotControllerException("ZooKeeper is unreachable")));
+        ids.prefetch();
+        reachable.set(0, false);
+        assertEquals(7000L, ids.nextProducerId().join(), "served from the block reserved at startup");
+        assertEquals(7001L, ids.nextProducerId().join());
     }
 
     @Test

@@ -264,7 +264,8 @@ class ZkClusterProcessTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        try {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 sent.add(producer.send(new ProducerRecord<>(TOPIC, i % 3, prefix + "-" + i, prefix + "-" + i)));
@@ -272,6 +273,9 @@ class ZkClusterProcessTest {
             for (var f : sent) {
                 f.get(60, TimeUnit.SECONDS);
             }
+        } finally {
+            // Bounded: an idempotent producer that never got its producer id would otherwise wait in close() forever.
+            producer.close(Duration.ofSeconds(30));
         }
     }
 
