@@ -62,7 +62,6 @@ class GroupProtocolErrorsTest {
         broker = new TestBroker(data, Map.of("offsets.topic.num.partitions", "3", "group.max.size", "2",
                 "group.min.session.timeout.ms", "500")).start();
         client = new RawKafkaClient("127.0.0.1", broker.port());
-        awaitCoordinator("any");
     }
 
     @AfterEach
@@ -74,6 +73,7 @@ class GroupProtocolErrorsTest {
     @Test
     void dynamicMemberLifecycleAndItsErrors() throws Exception {
         String g = "raw-g";
+        awaitCoordinator(g); // its partition of __consumer_offsets loaded
         JoinGroupResponseData first = join(g, "", null, 10_000);
         assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode());
         String memberId = first.memberId();
@@ -120,13 +120,16 @@ class GroupProtocolErrorsTest {
                 new MemberIdentity().setMemberId("nobody"), new MemberIdentity().setMemberId(memberId))).build((short) 5));
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), left.data().members().get(0).errorCode());
         assertEquals(Errors.NONE.code(), left.data().members().get(1).errorCode());
-        assertEquals("Empty", describeState(g));
+        // The last member gone, the rebalance ends with no one to wait for (a zero rebalance timeout) on the
+        // coordinator's timer, just after the LeaveGroup answer: poll for it.
+        awaitState(g, "Empty");
         assertEquals(Errors.NONE.code(), deleteGroup(g));
     }
 
     @Test
     void aRestartedStaticMemberReplacesItsOldSelfWithoutARebalance() throws Exception {
         String g = "static-g";
+        awaitCoordinator(g); // its partition of __consumer_offsets loaded
         JoinGroupResponseData first = join(g, "", "instance-1", 10_000);
         assertEquals(Errors.NONE.code(), first.errorCode(), "static members need no member id round trip");
         assertEquals(1, first.generationId());
@@ -147,8 +150,10 @@ class GroupProtocolErrorsTest {
     @Test
     void aMemberThatDoesNotRejoinIsDroppedAfterTheRebalanceTimeoutAndTheOthersGoOn() throws Exception {
         String g = "stuck-g";
+        awaitCoordinator(g); // its partition of __consumer_offsets loaded
         String silent = join(g, "", null, 10_000).memberId();
         JoinGroupResponseData a = join(g, silent, null, 10_000, 1_000);
+        assertEquals(Errors.NONE, Errors.forCode(a.errorCode()));
         assertEquals(1, a.generationId());
         assertEquals(Errors.NONE.code(), sync(g, silent, 1, new byte[] {1}).errorCode());
         // A second member arrives; the first never rejoins (a consumer stuck outside poll()).
@@ -175,8 +180,11 @@ class GroupProtocolErrorsTest {
     @Test
     void aStableGroupIsRestoredFromTheLogAfterABrokerRestart() throws Exception {
         String g = "durable-g";
+        awaitCoordinator(g); // its partition of __consumer_offsets loaded
         String member = join(g, "", null, 30_000).memberId();
-        assertEquals(1, join(g, member, null, 30_000).generationId());
+        JoinGroupResponseData joined = join(g, member, null, 30_000);
+        assertEquals(Errors.NONE, Errors.forCode(joined.errorCode()), "member " + member);
+        assertEquals(1, joined.generationId());
         assertEquals(Errors.NONE.code(), sync(g, member, 1, new byte[] {9}).errorCode());
 
         client.close();
@@ -199,8 +207,8 @@ class GroupProtocolErrorsTest {
             FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
                     .setKeyType((byte) 0).setCoordinatorKeys(List.of(group))).build((short) 4));
             if (r.data().coordinators().get(0).errorCode() == Errors.NONE.code()) {
-                // The coordinator is known; wait for its partitions to load as well.
-                if (describeError("probe") != Errors.COORDINATOR_LOAD_IN_PROGRESS.code()) {
+                // The coordinator is known; wait until it serves the group (loaded, not NOT_COORDINATOR/LOADING).
+                if (describeError(group) == Errors.NONE.code()) {
                     return;
                 }
             }
@@ -263,6 +271,16 @@ class GroupProtocolErrorsTest {
         DescribeGroupsResponse r = client.send(new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
                 .setGroups(List.of(group))).build((short) 5));
         return r.data().groups().get(0).errorCode();
+    }
+
+    private void awaitState(String group, String state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen = describeState(group);
+        while (!seen.equals(state)) {
+            assertTrue(System.nanoTime() < deadline, "group " + group + " still " + seen + ", not " + state);
+            Thread.sleep(20); // polling the coordinator: the deadline above bounds the wait
+            seen = describeState(group);
+        }
     }
 
     private String describeState(String group) throws Exception {

@@ -55,18 +55,20 @@ class ZkProducerIdTest {
             assertTrue(first.broker().parts().backend().isActiveController());
             assertFalse(second.broker().parts().backend().isActiveController());
 
-            // InitProducerId straight to broker 2 (a client would pick either broker).
+            // InitProducerId straight to each broker (a client would pick either one).
             InitProducerIdResponseData fromSecond = initProducerId(second);
             assertEquals(Errors.NONE.code(), fromSecond.errorCode());
             assertEquals(0, fromSecond.producerEpoch());
-            JsonObject block = new JsonObject(new String(raw.getData().forPath("/latest_producer_id_block")));
-            assertEquals(2, block.getInteger("broker"), block.encode());
-            assertEquals(Long.toString(fromSecond.producerId()), block.getString("block_start"));
-            assertEquals(Long.toString(fromSecond.producerId() + 999), block.getString("block_end"));
-            // Broker 1 takes the next block, not broker 2's.
             InitProducerIdResponseData fromFirst = initProducerId(first);
             assertEquals(Errors.NONE.code(), fromFirst.errorCode());
-            assertEquals(fromSecond.producerId() + 1000, fromFirst.producerId());
+            // Each broker reserved a block of its own (at registration, ahead of need): never the other's ids.
+            assertNotEquals(fromFirst.producerId() / 1000, fromSecond.producerId() / 1000,
+                    fromFirst.producerId() + " and " + fromSecond.producerId());
+            JsonObject block = new JsonObject(new String(raw.getData().forPath("/latest_producer_id_block")));
+            long start = Long.parseLong(block.getString("block_start"));
+            assertEquals(Long.toString(start + 999), block.getString("block_end"));
+            long ownersId = block.getInteger("broker") == 1 ? fromFirst.producerId() : fromSecond.producerId();
+            assertEquals(start, ownersId / 1000 * 1000, "the latest block is the one its broker serves: " + block.encode());
             assertEquals(fromSecond.producerId() + 1, initProducerId(second).producerId(), "broker 2 uses up its block");
 
             admin.createTopics(List.of(new NewTopic("idempotent", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
