@@ -41,6 +41,7 @@ final class ReplicaFetcher implements Runnable {
     private final ReplicationSettings settings;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final LongSupplier brokerEpoch;
+    private final ReplicationThrottles throttles;
     private final BrokerConnection connection;
     private final Map<TopicPartition, FollowTarget> assigned = new ConcurrentHashMap<>();
     /** When each partition may be fetched again after an error; touched by the fetcher thread only. */
@@ -52,7 +53,9 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean running = true;
 
     ReplicaFetcher(int localId, int sourceBroker, int index, ReplicationSettings settings,
-                   IntFunction<Optional<InetSocketAddress>> endpoints, LongSupplier brokerEpoch) {
+                   IntFunction<Optional<InetSocketAddress>> endpoints, LongSupplier brokerEpoch,
+                   ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.localId = localId;
         this.sourceBroker = sourceBroker;
         this.settings = settings;
@@ -128,6 +131,9 @@ final class ReplicaFetcher implements Runnable {
         }
         Map<Key, Sent> sent = new HashMap<>();
         FetchRequestData request = request(ready, sent);
+        if (sent.isEmpty()) {
+            return;  // every ready partition is throttled for now
+        }
         FetchResponseData response;
         try {
             response = (FetchResponseData) connection.send(address.get(), ApiKeys.FETCH, FETCH_VERSION, request,
@@ -158,7 +164,8 @@ final class ReplicaFetcher implements Runnable {
 
     private record Key(Uuid topicId, int partition) {}
 
-    private record Sent(FollowTarget target, long fetchOffset) {}
+    /** throttle: the follower-side bucket that the fetched bytes count against, or null. */
+    private record Sent(FollowTarget target, long fetchOffset, ThrottleBucket throttle) {}
 
     private FetchRequestData request(Map<TopicPartition, FollowTarget> ready, Map<Key, Sent> sent) {
         FetchRequestData request = new FetchRequestData()
@@ -170,8 +177,16 @@ final class ReplicaFetcher implements Runnable {
         // From v15 on (KIP-903) the replica id and broker epoch travel in ReplicaState; replicaId stays -1.
         request.setReplicaState(new ReplicaState().setReplicaId(localId).setReplicaEpoch(brokerEpoch.getAsLong()));
         Map<Uuid, FetchTopic> topics = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
         for (FollowTarget target : ready.values()) {
             Partition p = target.partition();
+            ThrottleBucket throttle = throttles.asFollower(p);
+            int maxBytes = throttle == null ? settings.fetchMaxBytes() : throttle.allowance(settings.fetchMaxBytes());
+            if (maxBytes == 0) {
+                // Throttled and out of allowance: left out until the bucket refills.
+                backoffUntil.put(p.topicPartition(), now + Math.max(1, throttle.millisUntilAllowed()));
+                continue;
+            }
             long fetchOffset = p.log().logEndOffset();
             topics.computeIfAbsent(p.topicId(), id -> new FetchTopic().setTopicId(id))
                     .partitions().add(new FetchPartition()
@@ -180,8 +195,8 @@ final class ReplicaFetcher implements Runnable {
                             .setFetchOffset(fetchOffset)
                             .setLastFetchedEpoch(p.log().latestEpoch())
                             .setLogStartOffset(p.log().logStartOffset())
-                            .setPartitionMaxBytes(settings.fetchMaxBytes()));
-            sent.put(new Key(p.topicId(), p.topicPartition().partition()), new Sent(target, fetchOffset));
+                            .setPartitionMaxBytes(maxBytes));
+            sent.put(new Key(p.topicId(), p.topicPartition().partition()), new Sent(target, fetchOffset, throttle));
         }
         request.topics().addAll(topics.values());
         return request;
@@ -214,6 +229,9 @@ final class ReplicaFetcher implements Runnable {
                 MemoryRecords records = (MemoryRecords) data.records();
                 if (records != null && records.sizeInBytes() > 0 && sent.fetchOffset() == partition.log().logEndOffset()) {
                     partition.appendAsFollower(records);
+                }
+                if (records != null && sent.throttle() != null) {
+                    sent.throttle().record(records.sizeInBytes());
                 }
                 partition.followLeaderLogStart(data.logStartOffset());
                 partition.followLeaderHighWatermark(data.highWatermark());
