@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * One replica fetcher thread: fetches the partitions this broker follows from one leader broker
  * with the Kafka Fetch API, as replica {@code localId}, and appends what comes back as-is. Each
  * fetch sends the last fetched epoch (KIP-595 style), so a leader finding our log diverged answers
- * with the diverging epoch and we truncate before fetching on. A dedicated thread with a blocking
- * socket: it never runs on an event loop.
+ * with the diverging epoch and we truncate before fetching on. A partition under the follower-side
+ * replication throttle asks for no more than the throttle allows and sits out fetches while it allows
+ * nothing. A dedicated thread with a blocking socket: it never runs on an event loop.
  */
 final class ReplicaFetcher implements Runnable {
     private static final Logger LOG = Logger.getLogger(ReplicaFetcher.class);

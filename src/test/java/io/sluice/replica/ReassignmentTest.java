@@ -105,7 +105,8 @@ class ReassignmentTest {
         TopicPartition tp = new TopicPartition("busy", 0);
         admin.createTopics(List.of(new NewTopic(tp.topic(), Map.of(0, List.of(1, 2)))
                 .configs(Map.of("min.insync.replicas", "2")))).all().get();
-        ThreeNodeCluster.await(() -> cluster.hosts(2, tp) && cluster.partition(1, tp).state().isr().size() == 2,
+        ThreeNodeCluster.await(() -> cluster.hosts(1, tp) && cluster.hosts(2, tp)
+                        && cluster.partition(1, tp).state().isr().size() == 2,
                 WAIT_MS, "both replicas in sync");
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicBoolean producing = new AtomicBoolean(true);
