@@ -15,8 +15,9 @@ final class ThrottleBucket {
     synchronized void rate(long bytesPerSecond) {
         if (bytesPerSecond != rate) {
             refill();
+            // A throttle that starts anew starts empty; a changed one keeps its balance, capped at the new burst.
+            tokens = rate == Long.MAX_VALUE ? 0 : Math.min(tokens, bytesPerSecond);
             rate = bytesPerSecond;
-            tokens = Math.min(tokens, bytesPerSecond);
         }
     }
 
