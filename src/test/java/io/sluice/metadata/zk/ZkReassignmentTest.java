@@ -3,13 +3,14 @@ package io.sluice.metadata.zk;
 import static io.sluice.metadata.zk.ZkTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sluice.client.BrokerConnection;
 import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,6 @@ import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.PartitionReassignment;
@@ -27,13 +27,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignablePartition;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignableTopic;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Partition reassignment in zk mode, with the controller code kraft uses: the request reaches the
- * controller broker by forwarding, the ongoing reassignment is kept in the topic znode's
+ * Partition reassignment in zk mode, with the controller code kraft uses: a broker that is not the
+ * controller forwards the request to the controller broker, the ongoing reassignment is kept in the topic znode's
  * adding_replicas/removing_replicas maps as Kafka writes them, and the move completes once the throttle
  * that held it back is lifted.
  */
@@ -56,8 +62,16 @@ class ZkReassignmentTest {
             // 1 KB/s on both sides: the copy of ~200 KB stays in progress while the test looks at it.
             throttle(admin, "1000", "0:2", "0:1");
 
-            admin.alterPartitionReassignments(Map.of(TP, Optional.of(new NewPartitionReassignment(List.of(1)))))
-                    .all().get(30, TimeUnit.SECONDS);
+            // Sent to broker 2 itself (the Admin client would go to the controller broker): broker 2 forwards it.
+            try (BrokerConnection connection = new BrokerConnection("test", 5_000)) {
+                AlterPartitionReassignmentsResponseData response = (AlterPartitionReassignmentsResponseData) connection.send(
+                        new InetSocketAddress("127.0.0.1", other.broker().boundPort("PLAINTEXT")),
+                        ApiKeys.ALTER_PARTITION_REASSIGNMENTS, (short) 0, new AlterPartitionReassignmentsRequestData()
+                                .setTopics(List.of(new ReassignableTopic().setName(TP.topic()).setPartitions(List.of(
+                                        new ReassignablePartition().setPartitionIndex(0).setReplicas(List.of(1)))))),
+                        30_000);
+                assertEquals(Errors.NONE.code(), response.responses().get(0).partitions().get(0).errorCode());
+            }
             PartitionReassignment ongoing = admin.listPartitionReassignments(Set.of(TP)).reassignments().get().get(TP);
             assertEquals(List.of(1, 2), ongoing.replicas());
             assertEquals(List.of(1), ongoing.addingReplicas());
