@@ -231,7 +231,7 @@ public final class ReplicaManager implements MetadataListener {
                 TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                 hosted.add(tp);
                 Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.replicas(),
-                        p.isr(), p.partitionEpoch(), minIsr);
+                        p.isr(), p.partitionEpoch(), minIsr, p.addingReplicas());
                 Partition existing = partitions.get(tp);
                 Partition partition;
                 if (existing != null && existing.topicId().equals(topic.id())) {
