@@ -137,8 +137,10 @@ public final class FetchReader {
         long logEnd = partition.log().logEndOffset();
         ThrottleBucket throttle = replicas.throttles().asLeader(partition, replicaId);
         int allowed = throttle == null ? maxBytes : throttle.allowance(maxBytes);
+        // A throttled read always moves at least one batch once allowed: the bucket's debt paces the rest,
+        // where a batch larger than the allowance would otherwise never move.
         Records records = allowed == 0 ? MemoryRecords.EMPTY
-                : read(partition, target.fetchOffset(), allowed, logEnd, minOneMessage);
+                : read(partition, target.fetchOffset(), allowed, logEnd, minOneMessage || throttle != null);
         if (throttle != null) {
             throttle.record(records.sizeInBytes());
         }

@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
  * with the Kafka Fetch API, as replica {@code localId}, and appends what comes back as-is. Each
  * fetch sends the last fetched epoch (KIP-595 style), so a leader finding our log diverged answers
  * with the diverging epoch and we truncate before fetching on. A partition under the follower-side
- * replication throttle asks for no more than the throttle allows and sits out fetches while it allows
- * nothing. A dedicated thread with a blocking socket: it never runs on an event loop.
+ * replication throttle sits out fetches while what it fetched is more than the throttle has allowed so
+ * far. A dedicated thread with a blocking socket: it never runs on an event loop.
  */
 final class ReplicaFetcher implements Runnable {
     private static final Logger LOG = Logger.getLogger(ReplicaFetcher.class);
@@ -182,10 +182,11 @@ final class ReplicaFetcher implements Runnable {
         for (FollowTarget target : ready.values()) {
             Partition p = target.partition();
             ThrottleBucket throttle = throttles.asFollower(p);
-            int maxBytes = throttle == null ? settings.fetchMaxBytes() : throttle.allowance(settings.fetchMaxBytes());
-            if (maxBytes == 0) {
-                // Throttled and out of allowance: left out until the bucket refills.
-                backoffUntil.put(p.topicPartition(), now + Math.max(1, throttle.millisUntilAllowed()));
+            long throttledForMs = throttle == null ? 0 : throttle.millisUntilAllowed();
+            if (throttledForMs > 0) {
+                // Over the follower throttle: left out until the bucket has repaid what was fetched, as Kafka
+                // does. Asking for less instead could stall: the leader need not return a batch larger than asked.
+                backoffUntil.put(p.topicPartition(), now + throttledForMs);
                 continue;
             }
             long fetchOffset = p.log().logEndOffset();
@@ -196,7 +197,7 @@ final class ReplicaFetcher implements Runnable {
                             .setFetchOffset(fetchOffset)
                             .setLastFetchedEpoch(p.log().latestEpoch())
                             .setLogStartOffset(p.log().logStartOffset())
-                            .setPartitionMaxBytes(maxBytes));
+                            .setPartitionMaxBytes(settings.fetchMaxBytes()));
             sent.put(new Key(p.topicId(), p.topicPartition().partition()), new Sent(target, fetchOffset, throttle));
         }
         request.topics().addAll(topics.values());

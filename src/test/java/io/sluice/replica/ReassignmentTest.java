@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -149,6 +152,34 @@ class ReassignmentTest {
         Set<String> read = Set.copyOf(consumeAll(tp, (int) end));
         for (String value : acknowledged) {
             assertTrue(read.contains(value), "acknowledged record " + value + " lost");
+        }
+    }
+
+    @Test
+    void theFollowerThrottleAloneSlowsTheCopy() throws Exception {
+        TopicPartition tp = new TopicPartition("follower-throttled", 0);
+        admin.createTopics(List.of(new NewTopic(tp.topic(), Map.of(0, List.of(1)))
+                .configs(Map.of("follower.replication.throttled.replicas", "0:3")))).all().get();
+        try (KafkaProducer<String, String> producer = producer()) {
+            String value = "x".repeat(1000);
+            for (int i = 0; i < 3072; i++) {
+                producer.send(new ProducerRecord<>(tp.topic(), 0, null, value));
+            }
+            producer.flush();
+        }
+        ConfigResource broker3 = new ConfigResource(ConfigResource.Type.BROKER, "3");
+        admin.incrementalAlterConfigs(Map.of(broker3, List.of(new AlterConfigOp(
+                new ConfigEntry("follower.replication.throttled.rate", "300000"), AlterConfigOp.OpType.SET)))).all().get();
+        try {
+            long started = System.nanoTime();
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(3))))).all().get();
+            awaitReplicas(tp, List.of(3));
+            long elapsedMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            // About 3 MB fetched at most 1 MB (replica.fetch.max.bytes) at a time at 300 KB/s: two waits of over 3 s.
+            assertTrue(elapsedMs >= 4_000, "about 3 MB copied under a 300 KB/s follower throttle in " + elapsedMs + " ms");
+        } finally {
+            admin.incrementalAlterConfigs(Map.of(broker3, List.of(new AlterConfigOp(
+                    new ConfigEntry("follower.replication.throttled.rate", ""), AlterConfigOp.OpType.DELETE)))).all().get();
         }
     }
 
