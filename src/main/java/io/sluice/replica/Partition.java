@@ -153,6 +153,18 @@ public final class Partition {
         }
     }
 
+    /**
+     * This broker no longer hosts the partition (it moved away or its topic is gone): it leads nothing, and
+     * the acks=all produces still waiting fail with NOT_LEADER_OR_FOLLOWER at once, so their producers
+     * retry at the new leader instead of waiting out their request timeout.
+     */
+    void stopHosting() {
+        LeaderState current = state;
+        state = new LeaderState(-1, current.leaderEpoch(), List.of(), List.of(), current.partitionEpoch(),
+                current.minInsyncReplicas());
+        waiters.failAll(Errors.NOT_LEADER_OR_FOLLOWER);
+    }
+
     /** acks=all produces waiting on this partition's high watermark. */
     int waitingProduces() {
         return waiters.size();

@@ -279,6 +279,7 @@ public final class ReplicaManager implements MetadataListener {
     private void drop(Partition p) {
         fetchers.stopFollowing(p.topicPartition());
         partitions.remove(p.topicPartition());
+        p.stopHosting();
         gauges.unregister(p.topicPartition());
         if (partitions.keySet().stream().noneMatch(tp -> tp.topic().equals(p.topicPartition().topic()))) {
             topicMetrics.forget(p.topicPartition().topic());

@@ -106,6 +106,17 @@ class PartitionIsrTest {
     }
 
     @Test
+    void aPartitionThisBrokerStopsHostingFailsItsWaitingProducesAndLeadsNoMore() {
+        append(1);
+        CompletableFuture<Errors> waiter = partition.awaitReplication(0);
+        assertFalse(waiter.isDone(), "replica 2 does not hold offset 0 yet");
+        partition.stopHosting();
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, waiter.getNow(null));
+        assertFalse(partition.isLeader(1));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, partition.awaitReplication(0).getNow(null));
+    }
+
+    @Test
     void replicasAReassignmentIsAddingDoNotMakeThePartitionUnderReplicated() {
         partition.update(new Partition.LeaderState(1, 0, List.of(3, 1, 2), List.of(1, 2), 1, 2, List.of(3)),
                 LogConfig.defaults(), 0);

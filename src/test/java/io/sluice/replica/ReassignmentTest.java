@@ -139,7 +139,9 @@ class ReassignmentTest {
                 .all().get();
         awaitReplicas(tp, List.of(2, 3));
         int afterMove = acknowledged.size();
-        ThreeNodeCluster.await(() -> acknowledged.size() >= afterMove + 500, WAIT_MS, "records acknowledged after the move");
+        // Well under the producer's 30 s request timeout: acks=all produces waiting at the old leader fail over
+        // at once when it lets the partition go, instead of hanging until the producer gives up on them.
+        ThreeNodeCluster.await(() -> acknowledged.size() >= afterMove + 500, 15_000, "records acknowledged after the move");
         producing.set(false);
         writer.join(WAIT_MS);
         assertEquals(null, failure.get());
