@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kafka's own {@code kafka-reassign-partitions} (ReassignPartitionsCommand 4.3.1) against three kraft
  * nodes: --generate proposes a plan, --execute --throttle moves a partition no faster than the throttle,
- * --verify reports it complete and removes the throttles, --cancel reverts a move in progress.
+ * --verify reports it complete and removes the throttles, --list shows a move in progress and --cancel
+ * reverts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReassignPartitionsToolTest {
@@ -123,6 +124,9 @@ class ReassignPartitionsToolTest {
         assertTrue(inProgress.stdout().contains("Reassignment of partition " + tp + " is still in progress"),
                 inProgress.all());
         assertEquals(List.of(3, 1), admin.listPartitionReassignments(Set.of(tp)).reassignments().get().get(tp).replicas());
+        KafkaTools.Result listed = tool("--list");
+        assertEquals(0, listed.exitCode(), listed.all());
+        assertTrue(listed.stdout().contains(tp + ": replicas: 3,1. adding: 3. removing: 1."), listed.all());
 
         KafkaTools.Result cancelled = tool("--cancel", "--reassignment-json-file", plan.toString());
         assertEquals(0, cancelled.exitCode(), cancelled.all());
