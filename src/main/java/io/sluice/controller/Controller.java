@@ -21,6 +21,8 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
@@ -72,6 +74,8 @@ public final class Controller implements AutoCloseable {
     private final BrokerRegistrations registrations;
     private final IsrChanger isrChanger;
     private final LeaderElector leaderElector;
+    private final PartitionReassigner reassigner = new PartitionReassigner();
+    private final ReassignmentCompleter reassignmentCompleter = new ReassignmentCompleter();
     private final int leaderImbalancePerBrokerPercentage;
     /** The last queued operation; the next one starts after it. Guarded by {@code this}. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
@@ -125,8 +129,26 @@ public final class Controller implements AutoCloseable {
 
     /** A partition leader's ISR change; answers each partition's state after the change. */
     public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
-        return answeringNotController(decide(image -> isrChanger.alterPartition(image, request), false),
+        CompletableFuture<AlterPartitionResponseData> answer = decide(image -> isrChanger.alterPartition(image, request), false);
+        // An ISR that grew may hold a reassignment's whole target now.
+        answer.whenComplete((response, error) -> completeReassignments());
+        return answeringNotController(answer,
                 () -> new AlterPartitionResponseData().setErrorCode(Errors.NOT_CONTROLLER.code()));
+    }
+
+    /** Starts, replaces or cancels partition reassignments (KIP-455). */
+    public CompletableFuture<AlterPartitionReassignmentsResponseData> alterPartitionReassignments(
+            AlterPartitionReassignmentsRequestData request) {
+        CompletableFuture<AlterPartitionReassignmentsResponseData> answer =
+                decide(image -> reassigner.alter(image, request), false);
+        // A reassignment that adds no replica (only removes or reorders) is complete at once.
+        answer.whenComplete((response, error) -> completeReassignments());
+        return answer;
+    }
+
+    /** Finishes the reassignments whose target replicas are all in sync; also run periodically. */
+    public CompletableFuture<Void> completeReassignments() {
+        return inBackground(reassignmentCompleter::completions);
     }
 
     /** Preferred or unclean leader elections (the ElectLeaders API). */

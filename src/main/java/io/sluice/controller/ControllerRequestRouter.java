@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
@@ -41,6 +42,8 @@ public final class ControllerRequestRouter implements ControllerRequestHandler {
             case BROKER_REGISTRATION -> controller.registerBroker((BrokerRegistrationRequestData) request);
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat((BrokerHeartbeatRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
+            case ALTER_PARTITION_REASSIGNMENTS ->
+                    controller.alterPartitionReassignments((AlterPartitionReassignmentsRequestData) request);
             case ELECT_LEADERS -> controller.electLeaders((ElectLeadersRequestData) request);
             default -> CompletableFuture.failedFuture(new InvalidRequestException(api + " is not a controller API"));
         };

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The controller's periodic work: watching broker liveness and, with {@code auto.leader.rebalance.enable},
+ * The controller's periodic work: watching broker liveness, finishing reassignments and, with {@code auto.leader.rebalance.enable},
  * the preferred-leader rebalance every {@code leader.imbalance.check.interval.seconds}. Every task is a
  * no-op on a node that is not the active controller, so every controller node runs this and the active
  * one acts.
@@ -23,6 +23,11 @@ public final class ControllerSchedule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControllerSchedule.class);
     /** How often a zk-mode controller looks for departed brokers: the session timeout already dominates. */
     private static final long REGISTRATION_CHECK_MS = 200;
+    /**
+     * How often the controller looks for reassignments ready to complete. Completion normally follows the
+     * ISR change that allows it; this only catches one a controller failover interrupted.
+     */
+    private static final long REASSIGNMENT_CHECK_MS = 1000;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-controller-schedule");
@@ -40,6 +45,7 @@ public final class ControllerSchedule implements AutoCloseable {
         long sessionCheckMs = Math.max(50, Math.min(1000, brokerSessionTimeoutMs / 8));
         schedule.every(sessionCheckMs, controller::checkBrokerSessions, "broker session check");
         schedule.rebalance(controller, autoLeaderRebalance, leaderImbalanceCheckIntervalMs);
+        schedule.every(REASSIGNMENT_CHECK_MS, controller::completeReassignments, "reassignment completion check");
         return schedule;
     }
 
@@ -49,6 +55,7 @@ public final class ControllerSchedule implements AutoCloseable {
         ControllerSchedule schedule = new ControllerSchedule();
         schedule.every(REGISTRATION_CHECK_MS, controller::checkBrokerRegistrations, "broker registration check");
         schedule.rebalance(controller, autoLeaderRebalance, leaderImbalanceCheckIntervalMs);
+        schedule.every(REASSIGNMENT_CHECK_MS, controller::completeReassignments, "reassignment completion check");
         return schedule;
     }
 

@@ -82,7 +82,8 @@ final class PartitionCreator {
             throw new InvalidPartitionsException("Topic already has " + current + " partitions.");
         }
         int additional = request.count() - current;
-        int replicationFactor = topic.partitions().get(topic.partitions().firstKey()).replicas().size();
+        // The target's size: a partition being reassigned holds its old and new replicas together.
+        int replicationFactor = topic.partitions().get(topic.partitions().firstKey()).targetReplicas().size();
         List<List<Integer>> assignment;
         // Null on the wire when the client gives none; an empty list means the same.
         if (request.assignments() == null || request.assignments().isEmpty()) {

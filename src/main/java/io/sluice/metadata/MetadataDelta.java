@@ -101,7 +101,8 @@ public final class MetadataDelta {
     private void replayPartition(PartitionRecord r) {
         TopicImage topic = topics.get(requireTopicName(ProtoIds.fromProto(r.getTopicId())));
         putPartition(topic, new PartitionImage(r.getPartition(), r.getLeader(), r.getLeaderEpoch(),
-                r.getReplicasList(), r.getIsrList(), r.getPartitionEpoch()));
+                r.getReplicasList(), r.getIsrList(), r.getPartitionEpoch(), r.getAddingReplicasList(),
+                r.getRemovingReplicasList()));
     }
 
     private void replayPartitionChange(PartitionChangeRecord r) {
@@ -116,7 +117,9 @@ public final class MetadataDelta {
                 leader != old.leader() ? old.leaderEpoch() + 1 : old.leaderEpoch(),
                 r.hasReplicas() ? r.getReplicas().getIdsList() : old.replicas(),
                 r.hasIsr() ? r.getIsr().getIdsList() : old.isr(),
-                old.partitionEpoch() + 1));
+                old.partitionEpoch() + 1,
+                r.hasAddingReplicas() ? r.getAddingReplicas().getIdsList() : old.addingReplicas(),
+                r.hasRemovingReplicas() ? r.getRemovingReplicas().getIdsList() : old.removingReplicas()));
     }
 
     private void putPartition(TopicImage topic, PartitionImage partition) {

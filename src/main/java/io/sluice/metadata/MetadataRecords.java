@@ -38,7 +38,9 @@ public final class MetadataRecords {
                         .addAllIsr(p.isr())
                         .setLeader(p.leader())
                         .setLeaderEpoch(p.leaderEpoch())
-                        .setPartitionEpoch(p.partitionEpoch()))
+                        .setPartitionEpoch(p.partitionEpoch())
+                        .addAllAddingReplicas(p.addingReplicas())
+                        .addAllRemovingReplicas(p.removingReplicas()))
                 .build();
     }
 
@@ -104,6 +106,26 @@ public final class MetadataRecords {
         }
         if (isr != null) {
             change.setIsr(BrokerIdList.newBuilder().addAllIds(isr));
+        }
+        return MetadataRecord.newBuilder().setPartitionChange(change).build();
+    }
+
+    /**
+     * A change of a partition's replica set (a reassignment starting, completing or cancelled): the
+     * replicas and the adding and removing lists as {@code after} has them, and its leader and ISR where
+     * they differ from {@code before}. Epochs are not written: replay derives them.
+     */
+    public static MetadataRecord replicasChange(Uuid topicId, PartitionImage before, PartitionImage after) {
+        PartitionChangeRecord.Builder change = PartitionChangeRecord.newBuilder()
+                .setTopicId(ProtoIds.toProto(topicId)).setPartition(after.partition())
+                .setReplicas(BrokerIdList.newBuilder().addAllIds(after.replicas()))
+                .setAddingReplicas(BrokerIdList.newBuilder().addAllIds(after.addingReplicas()))
+                .setRemovingReplicas(BrokerIdList.newBuilder().addAllIds(after.removingReplicas()));
+        if (after.leader() != before.leader()) {
+            change.setLeader(after.leader());
+        }
+        if (!after.isr().equals(before.isr())) {
+            change.setIsr(BrokerIdList.newBuilder().addAllIds(after.isr()));
         }
         return MetadataRecord.newBuilder().setPartitionChange(change).build();
     }

@@ -118,7 +118,9 @@ public final class FetchReader {
     /**
      * A follower reads up to the log end. If the epoch of its last batch ends here before its fetch
      * offset, its tail was never ours: it gets the diverging epoch instead of records (KIP-595 style)
-     * and truncates. Otherwise its fetch offset is its log end, which the leader records.
+     * and truncates. Otherwise its fetch offset is its log end, which the leader records. A throttled
+     * replica (out of sync, listed in leader.replication.throttled.replicas) gets what the leader-side
+     * throttle allows, possibly nothing this time.
      */
     private PartitionResult readForFollower(Partition partition, Target target, int maxBytes, boolean minOneMessage,
                                             Reader reader) {
@@ -133,7 +135,15 @@ public final class FetchReader {
             }
         }
         long logEnd = partition.log().logEndOffset();
-        Records records = read(partition, target.fetchOffset(), maxBytes, logEnd, minOneMessage);
+        ThrottleBucket throttle = replicas.throttles().asLeader(partition, replicaId);
+        int allowed = throttle == null ? maxBytes : throttle.allowance(maxBytes);
+        // A throttled read always moves at least one batch once allowed: the bucket's debt paces the rest,
+        // where a batch larger than the allowance would otherwise never move.
+        Records records = allowed == 0 ? MemoryRecords.EMPTY
+                : read(partition, target.fetchOffset(), allowed, logEnd, minOneMessage || throttle != null);
+        if (throttle != null) {
+            throttle.record(records.sizeInBytes());
+        }
         replicas.followerFetched(partition, replicaId, reader.replicaEpoch(), target.fetchOffset(), logEnd);
         return answer(target, partition, partition.highWatermark(), records, null, null);
     }

@@ -54,12 +54,22 @@ public final class Partition {
     /** An ISR change for the controller, made against one leader epoch and partition epoch. */
     record IsrProposal(Partition partition, List<Integer> isr, int leaderEpoch, int partitionEpoch) {}
 
-    /** The replication facts taken from the latest metadata image. */
+    /**
+     * The replication facts taken from the latest metadata image. addingReplicas: those an ongoing
+     * reassignment is adding (they are among the replicas, still copying the log).
+     */
     record LeaderState(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> isr, int partitionEpoch,
-                       int minInsyncReplicas) {
+                       int minInsyncReplicas, List<Integer> addingReplicas) {
         LeaderState {
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+        }
+
+        /** No reassignment in progress. */
+        LeaderState(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> isr, int partitionEpoch,
+                    int minInsyncReplicas) {
+            this(leader, leaderEpoch, replicas, isr, partitionEpoch, minInsyncReplicas, List.of());
         }
     }
 
@@ -143,15 +153,30 @@ public final class Partition {
         }
     }
 
+    /**
+     * This broker no longer hosts the partition (it moved away or its topic is gone): it leads nothing, and
+     * the acks=all produces still waiting fail with NOT_LEADER_OR_FOLLOWER at once, so their producers
+     * retry at the new leader instead of waiting out their request timeout.
+     */
+    void stopHosting() {
+        LeaderState current = state;
+        state = new LeaderState(-1, current.leaderEpoch(), List.of(), List.of(), current.partitionEpoch(),
+                current.minInsyncReplicas());
+        waiters.failAll(Errors.NOT_LEADER_OR_FOLLOWER);
+    }
+
     /** acks=all produces waiting on this partition's high watermark. */
     int waitingProduces() {
         return waiters.size();
     }
 
-    /** Fewer replicas in sync than assigned (Kafka's under-replicated partition). */
+    /**
+     * Fewer replicas in sync than assigned (Kafka's under-replicated partition). As in Kafka, replicas a
+     * reassignment is still adding do not count: a move is not an under-replication.
+     */
     public boolean isUnderReplicated() {
         LeaderState current = state;
-        return current.isr().size() < current.replicas().size();
+        return current.isr().size() < current.replicas().size() - current.addingReplicas().size();
     }
 
     public boolean isLeader(int nodeId) {

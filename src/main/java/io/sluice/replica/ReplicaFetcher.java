@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * One replica fetcher thread: fetches the partitions this broker follows from one leader broker
  * with the Kafka Fetch API, as replica {@code localId}, and appends what comes back as-is. Each
  * fetch sends the last fetched epoch (KIP-595 style), so a leader finding our log diverged answers
- * with the diverging epoch and we truncate before fetching on. A dedicated thread with a blocking
- * socket: it never runs on an event loop.
+ * with the diverging epoch and we truncate before fetching on. A partition under the follower-side
+ * replication throttle sits out fetches while what it fetched is more than the throttle has allowed so
+ * far. A dedicated thread with a blocking socket: it never runs on an event loop.
  */
 final class ReplicaFetcher implements Runnable {
     private static final Logger LOG = Logger.getLogger(ReplicaFetcher.class);
@@ -41,6 +42,7 @@ final class ReplicaFetcher implements Runnable {
     private final ReplicationSettings settings;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final LongSupplier brokerEpoch;
+    private final ReplicationThrottles throttles;
     private final BrokerConnection connection;
     private final Map<TopicPartition, FollowTarget> assigned = new ConcurrentHashMap<>();
     /** When each partition may be fetched again after an error; touched by the fetcher thread only. */
@@ -52,7 +54,9 @@ final class ReplicaFetcher implements Runnable {
     private volatile boolean running = true;
 
     ReplicaFetcher(int localId, int sourceBroker, int index, ReplicationSettings settings,
-                   IntFunction<Optional<InetSocketAddress>> endpoints, LongSupplier brokerEpoch) {
+                   IntFunction<Optional<InetSocketAddress>> endpoints, LongSupplier brokerEpoch,
+                   ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.localId = localId;
         this.sourceBroker = sourceBroker;
         this.settings = settings;
@@ -128,6 +132,9 @@ final class ReplicaFetcher implements Runnable {
         }
         Map<Key, Sent> sent = new HashMap<>();
         FetchRequestData request = request(ready, sent);
+        if (sent.isEmpty()) {
+            return;  // every ready partition is throttled for now
+        }
         FetchResponseData response;
         try {
             response = (FetchResponseData) connection.send(address.get(), ApiKeys.FETCH, FETCH_VERSION, request,
@@ -158,7 +165,8 @@ final class ReplicaFetcher implements Runnable {
 
     private record Key(Uuid topicId, int partition) {}
 
-    private record Sent(FollowTarget target, long fetchOffset) {}
+    /** throttle: the follower-side bucket that the fetched bytes count against, or null. */
+    private record Sent(FollowTarget target, long fetchOffset, ThrottleBucket throttle) {}
 
     private FetchRequestData request(Map<TopicPartition, FollowTarget> ready, Map<Key, Sent> sent) {
         FetchRequestData request = new FetchRequestData()
@@ -170,8 +178,17 @@ final class ReplicaFetcher implements Runnable {
         // From v15 on (KIP-903) the replica id and broker epoch travel in ReplicaState; replicaId stays -1.
         request.setReplicaState(new ReplicaState().setReplicaId(localId).setReplicaEpoch(brokerEpoch.getAsLong()));
         Map<Uuid, FetchTopic> topics = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
         for (FollowTarget target : ready.values()) {
             Partition p = target.partition();
+            ThrottleBucket throttle = throttles.asFollower(p);
+            long throttledForMs = throttle == null ? 0 : throttle.millisUntilAllowed();
+            if (throttledForMs > 0) {
+                // Over the follower throttle: left out until the bucket has repaid what was fetched, as Kafka
+                // does. Asking for less instead could stall: the leader need not return a batch larger than asked.
+                backoffUntil.put(p.topicPartition(), now + throttledForMs);
+                continue;
+            }
             long fetchOffset = p.log().logEndOffset();
             topics.computeIfAbsent(p.topicId(), id -> new FetchTopic().setTopicId(id))
                     .partitions().add(new FetchPartition()
@@ -181,7 +198,7 @@ final class ReplicaFetcher implements Runnable {
                             .setLastFetchedEpoch(p.log().latestEpoch())
                             .setLogStartOffset(p.log().logStartOffset())
                             .setPartitionMaxBytes(settings.fetchMaxBytes()));
-            sent.put(new Key(p.topicId(), p.topicPartition().partition()), new Sent(target, fetchOffset));
+            sent.put(new Key(p.topicId(), p.topicPartition().partition()), new Sent(target, fetchOffset, throttle));
         }
         request.topics().addAll(topics.values());
         return request;
@@ -214,6 +231,9 @@ final class ReplicaFetcher implements Runnable {
                 MemoryRecords records = (MemoryRecords) data.records();
                 if (records != null && records.sizeInBytes() > 0 && sent.fetchOffset() == partition.log().logEndOffset()) {
                     partition.appendAsFollower(records);
+                }
+                if (records != null && sent.throttle() != null) {
+                    sent.throttle().record(records.sizeInBytes());
                 }
                 partition.followLeaderLogStart(data.logStartOffset());
                 partition.followLeaderHighWatermark(data.highWatermark());

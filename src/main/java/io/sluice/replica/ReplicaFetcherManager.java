@@ -22,13 +22,15 @@ final class ReplicaFetcherManager {
     private final ReplicationSettings settings;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final LongSupplier brokerEpoch;
+    private final ReplicationThrottles throttles;
     private final Map<FetcherKey, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, FollowTarget> following = new HashMap<>();
     /** Set by shutdown: the metadata image may still move while the broker closes, but no new fetcher starts. */
     private boolean shutDown;
 
     ReplicaFetcherManager(int localId, ReplicationSettings settings, IntFunction<Optional<InetSocketAddress>> endpoints,
-                          LongSupplier brokerEpoch) {
+                          LongSupplier brokerEpoch, ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.localId = localId;
         this.settings = settings;
         this.endpoints = endpoints;
@@ -49,7 +51,8 @@ final class ReplicaFetcherManager {
         stopFollowing(tp);
         FetcherKey key = new FetcherKey(target.leader(), fetcherIndex(tp, settings.numFetchers()));
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(key, k -> {
-            ReplicaFetcher f = new ReplicaFetcher(localId, k.sourceBroker(), k.index(), settings, endpoints, brokerEpoch);
+            ReplicaFetcher f = new ReplicaFetcher(localId, k.sourceBroker(), k.index(), settings, endpoints, brokerEpoch,
+                    throttles);
             f.start();
             return f;
         });

@@ -50,6 +50,7 @@ public final class ReplicaManager implements MetadataListener {
     private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
     private final ReplicationSettings settings;
     private final ReplicaFetcherManager fetchers;
+    private final ReplicationThrottles throttles;
     private final IsrChangeSender isrChanges;
     private final ScheduledFuture<?> isrShrinkCheck;
     private final HighWatermarkCheckpoints highWatermarks;
@@ -71,7 +72,8 @@ public final class ReplicaManager implements MetadataListener {
         long checkpointMs = settings.highWatermarkCheckpointIntervalMs();
         this.highWatermarkCheckpointing = timer.scheduleWithFixedDelay(() -> highWatermarks.write(partitions.values()),
                 checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
-        this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::interBrokerAddress, () -> brokerEpoch);
+        this.throttles = new ReplicationThrottles(nodeId);
+        this.fetchers = new ReplicaFetcherManager(nodeId, settings, this::interBrokerAddress, () -> brokerEpoch, throttles);
         this.logs = logs;
         this.logConfigFor = logConfigFor;
         this.minInsyncReplicasFor = minInsyncReplicasFor;
@@ -82,6 +84,10 @@ public final class ReplicaManager implements MetadataListener {
 
     public TopicMetrics topicMetrics() {
         return topicMetrics;
+    }
+
+    ReplicationThrottles throttles() {
+        return throttles;
     }
 
     public int nodeId() {
@@ -211,6 +217,7 @@ public final class ReplicaManager implements MetadataListener {
     public synchronized void onImage(MetadataImage previous, MetadataImage next) {
         image = next;
         followOwnRegistration(next);
+        throttles.onImage(next);
         long now = System.currentTimeMillis();
         Set<TopicPartition> hosted = new HashSet<>();
         for (TopicImage topic : next.topics().values()) {
@@ -224,7 +231,7 @@ public final class ReplicaManager implements MetadataListener {
                 TopicPartition tp = new TopicPartition(topic.name(), p.partition());
                 hosted.add(tp);
                 Partition.LeaderState state = new Partition.LeaderState(p.leader(), p.leaderEpoch(), p.replicas(),
-                        p.isr(), p.partitionEpoch(), minIsr);
+                        p.isr(), p.partitionEpoch(), minIsr, p.addingReplicas());
                 Partition existing = partitions.get(tp);
                 Partition partition;
                 if (existing != null && existing.topicId().equals(topic.id())) {
@@ -272,6 +279,7 @@ public final class ReplicaManager implements MetadataListener {
     private void drop(Partition p) {
         fetchers.stopFollowing(p.topicPartition());
         partitions.remove(p.topicPartition());
+        p.stopHosting();
         gauges.unregister(p.topicPartition());
         if (partitions.keySet().stream().noneMatch(tp -> tp.topic().equals(p.topicPartition().topic()))) {
             topicMetrics.forget(p.topicPartition().topic());

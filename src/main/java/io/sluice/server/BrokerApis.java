@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import io.sluice.metadata.ControllerChannel;
 import io.sluice.server.config.MetadataMode;
+import io.sluice.protocol.handler.AlterPartitionReassignmentsHandler;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
@@ -81,7 +82,8 @@ final class BrokerApis {
                 .register(new AlterConfigsHandler(controller))
                 .register(new ElectLeadersHandler(controller))
                 .register(new DescribeConfigsHandler(backend::image, config))
-                .register(new ListPartitionReassignmentsHandler())
+                .register(new AlterPartitionReassignmentsHandler(controller))
+                .register(new ListPartitionReassignmentsHandler(backend::image))
                 .register(new InitProducerIdHandler(transactions))
                 .register(new ProduceHandler(replicas, backend::image))
                 .register(new ListOffsetsHandler(new OffsetLookup(replicas)))

@@ -96,4 +96,44 @@ class MetadataDeltaTest {
         assertThrows(IllegalStateException.class, () -> MetadataDelta.replay(empty,
                 List.of(MetadataRecord.getDefaultInstance()), 0));
     }
+
+    @Test
+    void aReassignmentIsReplayedFromReplicaChangesAndSurvivesASnapshotOfTheImage() {
+        MetadataImage image = MetadataDelta.replay(empty, List.of(
+                MetadataRecords.topic("t", ID),
+                MetadataRecords.partition(ID, new PartitionImage(0, 1, 0, List.of(1), List.of(1), 0))), 1);
+        PartitionImage before = image.topic(ID).orElseThrow().partitions().get(0);
+        PartitionImage moving = new PartitionImage(0, 1, 0, List.of(2, 1), List.of(1), 1, List.of(2), List.of(1));
+        MetadataImage started = MetadataDelta.replay(image, List.of(MetadataRecords.replicasChange(ID, before, moving)), 2);
+        PartitionImage ongoing = started.topic(ID).orElseThrow().partitions().get(0);
+        assertEquals(moving, ongoing);
+        assertEquals(List.of(2), ongoing.targetReplicas());
+        assertEquals(List.of(1), ongoing.originalReplicas());
+
+        // A change that does not name the lists (an ISR change) keeps the reassignment going.
+        MetadataRecord isr = MetadataRecords.partitionChange(ID, 0, null, List.of(1, 2));
+        PartitionImage caughtUp = MetadataDelta.replay(started, List.of(isr), 3).topic(ID).orElseThrow().partitions().get(0);
+        assertEquals(List.of(2), caughtUp.addingReplicas());
+
+        // The full-state record (what a snapshot holds) keeps the lists too.
+        MetadataImage fromSnapshot = MetadataDelta.replay(MetadataDelta.replay(empty,
+                List.of(MetadataRecords.topic("t", ID)), 0), List.of(MetadataRecords.partition(ID, caughtUp)), 1);
+        assertEquals(caughtUp, fromSnapshot.topic(ID).orElseThrow().partitions().get(0));
+
+        PartitionImage done = new PartitionImage(0, 2, 1, List.of(2), List.of(2), 3);
+        PartitionImage completed = MetadataDelta.replay(started, List.of(isr, MetadataRecords.replicasChange(ID, caughtUp, done)),
+                4).topic(ID).orElseThrow().partitions().get(0);
+        assertEquals(done, completed);
+        assertFalse(completed.isReassigning());
+    }
+
+    @Test
+    void partitionRecordsWrittenBeforeReassignmentsReplayWithNoneInProgress() throws Exception {
+        // A PartitionRecord as an older version wrote it: fields 1-7 only.
+        byte[] old = MetadataRecord.newBuilder().setPartition(io.sluice.metadata.proto.PartitionRecord.newBuilder()
+                .setTopicId(ProtoIds.toProto(ID)).setPartition(0).addReplicas(1).addIsr(1).setLeader(1)).build().toByteArray();
+        MetadataImage image = MetadataDelta.replay(empty, List.of(MetadataRecords.topic("t", ID),
+                MetadataRecord.parseFrom(old)), 1);
+        assertEquals(new PartitionImage(0, 1, 0, List.of(1), List.of(1), 0), image.topic(ID).orElseThrow().partitions().get(0));
+    }
 }

@@ -105,6 +105,27 @@ class PartitionIsrTest {
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, waiter.getNow(null));
     }
 
+    @Test
+    void aPartitionThisBrokerStopsHostingFailsItsWaitingProducesAndLeadsNoMore() {
+        append(1);
+        CompletableFuture<Errors> waiter = partition.awaitReplication(0);
+        assertFalse(waiter.isDone(), "replica 2 does not hold offset 0 yet");
+        partition.stopHosting();
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, waiter.getNow(null));
+        assertFalse(partition.isLeader(1));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, partition.awaitReplication(0).getNow(null));
+    }
+
+    @Test
+    void replicasAReassignmentIsAddingDoNotMakeThePartitionUnderReplicated() {
+        partition.update(new Partition.LeaderState(1, 0, List.of(3, 1, 2), List.of(1, 2), 1, 2, List.of(3)),
+                LogConfig.defaults(), 0);
+        assertFalse(partition.isUnderReplicated(), "replica 3 is being added, replicas 1 and 2 are in sync");
+        partition.update(new Partition.LeaderState(1, 0, List.of(3, 1, 2), List.of(1), 2, 2, List.of(3)),
+                LogConfig.defaults(), 0);
+        assertTrue(partition.isUnderReplicated(), "replica 2, an original replica, is out of sync");
+    }
+
     private void append(int records) {
         for (int i = 0; i < records; i++) {
             partition.appendAsLeader(1, MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("r" + i).getBytes())),

@@ -116,7 +116,7 @@ final class ZkRecordWriter {
             ops.add(notification(op, "topics/" + name));
             return;
         }
-        if (!replicas(before).equals(replicas(after))) {
+        if (!assignmentOf(before).equals(assignmentOf(after))) {
             ops.add(op.setData().forPath(ZnodePaths.topic(name), assignment(after)));
         }
         for (PartitionImage p : after.partitions().values()) {
@@ -158,12 +158,20 @@ final class ZkRecordWriter {
     }
 
     private static byte[] assignment(TopicImage topic) {
-        return TopicAssignmentJson.encode(topic.id(), replicas(topic));
+        return TopicAssignmentJson.encode(topic.id(), replicas(topic, PartitionImage::replicas),
+                replicas(topic, PartitionImage::addingReplicas), replicas(topic, PartitionImage::removingReplicas));
     }
 
-    private static Map<Integer, List<Integer>> replicas(TopicImage topic) {
+    /** What the topic znode holds: every partition's replicas and ongoing reassignment. */
+    private static List<Map<Integer, List<Integer>>> assignmentOf(TopicImage topic) {
+        return List.of(replicas(topic, PartitionImage::replicas), replicas(topic, PartitionImage::addingReplicas),
+                replicas(topic, PartitionImage::removingReplicas));
+    }
+
+    private static Map<Integer, List<Integer>> replicas(TopicImage topic,
+                                                        java.util.function.Function<PartitionImage, List<Integer>> which) {
         Map<Integer, List<Integer>> replicas = new TreeMap<>();
-        topic.partitions().forEach((p, image) -> replicas.put(p, image.replicas()));
+        topic.partitions().forEach((p, image) -> replicas.put(p, which.apply(image)));
         return replicas;
     }
 

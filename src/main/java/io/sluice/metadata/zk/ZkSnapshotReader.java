@@ -98,11 +98,13 @@ final class ZkSnapshotReader {
                 Stat stat = new Stat();
                 byte[] state = dataOrNull(ZnodePaths.partitionState(topic, p), stat);
                 complete &= state != null;
-                PartitionImage partition = state == null
-                        // No state yet (a tool wrote the assignment, no controller elected a leader).
-                        ? new PartitionImage(p, -1, 0, entry.getValue(), List.of(), 0)
-                        : fromState(p, entry.getValue(), PartitionStateJson.decode(ZnodePaths.partitionState(topic, p), state),
-                                stat.getVersion());
+                List<Integer> adding = assignment.adding().getOrDefault(p, List.of());
+                List<Integer> removing = assignment.removing().getOrDefault(p, List.of());
+                // No state yet: a tool wrote the assignment, no controller elected a leader.
+                PartitionStateJson.State leadership = state == null ? new PartitionStateJson.State(-1, 0, List.of(), 0)
+                        : PartitionStateJson.decode(ZnodePaths.partitionState(topic, p), state);
+                PartitionImage partition = new PartitionImage(p, leadership.leader(), leadership.leaderEpoch(),
+                        entry.getValue(), leadership.isr(), state == null ? 0 : stat.getVersion(), adding, removing);
                 topicRecords.add(MetadataRecords.partition(assignment.topicId(), partition));
             }
             byte[] config = dataOrNull(ZnodePaths.topicConfig(topic), null);
@@ -119,10 +121,6 @@ final class ZkSnapshotReader {
             }
             records.addAll(topicRecords);
         }
-    }
-
-    private static PartitionImage fromState(int p, List<Integer> replicas, PartitionStateJson.State state, int zkVersion) {
-        return new PartitionImage(p, state.leader(), state.leaderEpoch(), replicas, state.isr(), zkVersion);
     }
 
     private void readBrokerConfigs(List<MetadataRecord> records) throws Exception {

@@ -188,6 +188,12 @@ public final class BrokerConfigDef {
                 "How long the broker waits for another broker's answer to a request of its own (transaction markers).");
         d.define("replica.socket.timeout.ms", INT, 30000, MEDIUM,
                 "Socket timeout of follower fetches, on top of replica.fetch.wait.max.ms.");
+        d.define("leader.replication.throttled.rate", LONG, Long.MAX_VALUE, Range.atLeast(0), MEDIUM,
+                "Bytes/s this broker serves as leader to the followers of throttled replicas "
+                        + "(a topic's leader.replication.throttled.replicas); only set at runtime by reassignments.");
+        d.define("follower.replication.throttled.rate", LONG, Long.MAX_VALUE, Range.atLeast(0), MEDIUM,
+                "Bytes/s this broker fetches as follower for throttled replicas "
+                        + "(a topic's follower.replication.throttled.replicas); only set at runtime by reassignments.");
         d.define("unclean.leader.election.enable", BOOLEAN, false, HIGH, "Allow out-of-sync replicas to become leader.");
         d.define("auto.leader.rebalance.enable", BOOLEAN, true, HIGH, "Move leadership back to preferred replicas.");
         d.define("leader.imbalance.check.interval.seconds", LONG, 300L, Range.atLeast(1), HIGH,

@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * Broker configs Sluice lets IncrementalAlterConfigs change at runtime. A subset of those Kafka's
  * documentation marks "cluster-wide": the log defaults that every topic without an override
- * inherits, message size and durability limits, and thread pool sizes. Everything else is read-only
+ * inherits, message size and durability limits, thread pool sizes; and the replication throttles
+ * that {@code kafka-reassign-partitions --throttle} sets (per-broker in Kafka). Everything else is read-only
  * at runtime (listeners and TLS stores, "per-broker" in Kafka, need a restart here for now).
  */
 final class DynamicBrokerConfigs {
@@ -21,7 +22,8 @@ final class DynamicBrokerConfigs {
             "log.local.retention.ms", "log.local.retention.bytes",
             "compression.type", "compression.gzip.level", "compression.lz4.level", "compression.zstd.level",
             "message.max.bytes", "min.insync.replicas", "unclean.leader.election.enable",
-            "num.io.threads", "num.network.threads", "num.replica.fetchers");
+            "num.io.threads", "num.network.threads", "num.replica.fetchers",
+            "leader.replication.throttled.rate", "follower.replication.throttled.rate");
 
     private DynamicBrokerConfigs() {}
 }
