@@ -9,7 +9,6 @@ import io.sluice.server.Broker;
 import io.sluice.server.BrokerRuntime;
 import io.sluice.server.config.BrokerConfig;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,7 @@ class ControllerOnlyNodeTest {
         BrokerRuntime controllerNode = runtime(vertx);
         BrokerRuntime brokerNode = runtime(vertx);
         try {
-            int raftPort;
-            try (ServerSocket s = new ServerSocket(0)) {
-                raftPort = s.getLocalPort();
-            }
+            int raftPort = io.sluice.testing.FreePorts.reusable();
             String voters = "1@127.0.0.1:" + raftPort;
             controllerNode.start(BrokerConfig.fromProperties(Map.of("node.id", "1", "process.roles", "controller",
                     "listeners", "CONTROLLER://127.0.0.1:" + raftPort, "controller.listener.names", "CONTROLLER",

@@ -6,7 +6,6 @@ import io.sluice.server.Broker;
 import io.sluice.server.config.BrokerConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,11 +154,8 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return io.sluice.testing.FreePorts.reusable();
     }
 
     @Override

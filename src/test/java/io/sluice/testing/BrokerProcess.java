@@ -1,8 +1,5 @@
 package io.sluice.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,14 +46,9 @@ public final class BrokerProcess implements AutoCloseable {
         return cmd;
     }
 
-    /** A port that was free a moment ago; the broker binds it with SO_REUSEADDR on every start. */
+    /** A port that was free a moment ago, which no client connection can take while the broker is down. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.reusable();
     }
 
     public int port() {

@@ -3,7 +3,6 @@ package io.sluice.metadata.kraft;
 import io.sluice.raft.TcpRaftTransport.Address;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,11 +87,8 @@ final class RaftQuorum implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return io.sluice.testing.FreePorts.reusable();
     }
 
     @Override

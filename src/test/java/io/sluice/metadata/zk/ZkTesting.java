@@ -48,11 +48,20 @@ final class ZkTesting {
         return client;
     }
 
+    /** Polls until the condition holds; a condition that throws (state not there yet) counts as not yet. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        RuntimeException last = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
             if (System.nanoTime() > deadline) {
-                fail("Timed out after " + timeout + " waiting for: " + what);
+                fail("Timed out after " + timeout + " waiting for: " + what + (last == null ? "" : " (last: " + last + ")"));
             }
             try {
                 Thread.sleep(10);
