@@ -382,7 +382,7 @@ public final class RaftNode {
         // A voter that still hears from its leader refuses, and says who it is: this is what keeps a
         // node that was cut off from disturbing a healthy quorum when it comes back (KIP-996).
         int heardFrom = recentlyHeardLeader();
-        boolean grant = isVoter() && r.epoch() >= epoch && heardFrom == NONE
+        boolean grant = mayVote() && r.epoch() >= epoch && heardFrom == NONE
                 && logIsBehindOrEqual(r.lastEpoch(), r.endOffset());
         transport.send(r.from(), new PreVoteResponse(self, epoch, heardFrom, grant));
     }
@@ -407,7 +407,7 @@ public final class RaftNode {
         if (r.epoch() > epoch) {
             observeEpoch(r.epoch(), NONE);
         }
-        boolean grant = isVoter() && r.epoch() == epoch && leaderId == NONE
+        boolean grant = mayVote() && r.epoch() == epoch && leaderId == NONE
                 && (votedFor == NONE || votedFor == r.from())
                 && logIsBehindOrEqual(r.lastEpoch(), r.endOffset());
         if (grant && votedFor != r.from()) {
@@ -736,6 +736,16 @@ public final class RaftNode {
 
     private boolean isVoter() {
         return voterSet().contains(self);
+    }
+
+    /**
+     * Whether we answer (pre-)vote requests. In a dynamic quorum a replica may be a voter its own log does not
+     * show yet (it has not fetched the entry that added it), and a quorum could wait on it forever; the
+     * candidate's log, which must be at least as long as ours, names the voters, so we vote whatever ours
+     * says (KIP-853).
+     */
+    private boolean mayVote() {
+        return config.isDynamic() || isVoter();
     }
 
     private int majority() {
