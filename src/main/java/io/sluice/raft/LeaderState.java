@@ -68,15 +68,12 @@ final class LeaderState {
     }
 
     /**
-     * The voter set changed while we lead: a new voter keeps the progress it made as an observer, a removed
-     * one is an observer from now on. Only voters count for commit and check-quorum.
+     * The voter set changed while we lead: a new voter keeps the progress it made as an observer; a removed
+     * one is forgotten, and listed as an observer again once it fetches (a dead one then never is). Only
+     * voters count for commit and check-quorum.
      */
     void updateVoters(int self, java.util.Set<Integer> voterIds, long now) {
-        for (int id : List.copyOf(voters.keySet())) {
-            if (!voterIds.contains(id)) {
-                observers.put(id, voters.remove(id));
-            }
-        }
+        voters.keySet().removeIf(id -> !voterIds.contains(id));
         for (int id : voterIds) {
             if (id != self && !voters.containsKey(id)) {
                 Progress p = observers.remove(id);
