@@ -22,7 +22,7 @@ final class ControllerApis {
         return registry.register(new ApiVersionsHandler(registry))
                 .register(new ControllerDescribeClusterHandler(backend))
                 .register(new DescribeQuorumHandler(controller))
-                .register(new AddRaftVoterHandler(backend))
-                .register(new RemoveRaftVoterHandler(backend));
+                .register(new AddRaftVoterHandler(controller))
+                .register(new RemoveRaftVoterHandler(controller));
     }
 }

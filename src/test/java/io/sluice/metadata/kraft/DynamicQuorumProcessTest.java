@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A dynamic metadata quorum (KIP-853) run as Kafka users run it, with real processes and Kafka's own
  * kafka-metadata-quorum: one controller formatted {@code --standalone}, a broker and two more controllers
  * formatted {@code --no-initial-controllers} that find the leader through
- * {@code controller.quorum.bootstrap.servers}; the two are added with {@code add-controller}, the leader of
+ * {@code controller.quorum.bootstrap.servers}; the two are added with {@code add-controller} (through a
+ * controller's listener, and through the broker), the leader of
  * the three is SIGKILLed and replaced by an election, and is then removed with {@code remove-controller}.
  */
 class DynamicQuorumProcessTest {
@@ -85,14 +86,19 @@ class DynamicQuorumProcessTest {
         String bootstrap = "127.0.0.1:" + brokerPort;
         produce(bootstrap, "before");
 
+
         Map<Integer, String> voters = voters(describe(1));
         assertEquals(Map.of(1, directoryId("controller-1")), voters, "the standalone controller is the only voter");
 
         Map<Integer, NodeProcess> controllers = new TreeMap<>(Map.of(1, c1));
         for (int id = 2; id <= 3; id++) {
             controllers.put(id, start("controller-" + id, configs.get(id), id));
-            KafkaTools.Result added = quorumTool(List.of("--bootstrap-controller", controller(1),
-                    "--command-config", configs.get(id).toString(), "add-controller"));
+            // Through a controller's listener, and through the broker, which forwards to the leader.
+            List<String> via = id == 2 ? List.of("--bootstrap-controller", controller(1))
+                    : List.of("--bootstrap-server", bootstrap);
+            List<String> args = new ArrayList<>(via);
+            args.addAll(List.of("--command-config", configs.get(id).toString(), "add-controller"));
+            KafkaTools.Result added = quorumTool(args);
             assertEquals(0, added.exitCode(), added.all());
             assertTrue(added.stdout().contains("Added controller " + id), added.all());
         }
