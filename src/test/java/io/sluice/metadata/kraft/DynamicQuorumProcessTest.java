@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * formatted {@code --no-initial-controllers} that find the leader through
  * {@code controller.quorum.bootstrap.servers}; the two are added with {@code add-controller} (through a
  * controller's listener, and through the broker), the leader of
- * the three is SIGKILLed and replaced by an election, and is then removed with {@code remove-controller}.
+ * the three is SIGKILLed and replaced by an election, comes back as a voter on its own data, and is then
+ * removed with {@code remove-controller}, after which it keeps replicating as an observer.
  */
 class DynamicQuorumProcessTest {
     private static final String CLUSTER_ID = "5L6g3nShT-eMCtK--X86sw";
@@ -117,12 +118,26 @@ class DynamicQuorumProcessTest {
         assertNotEquals(oldLeader, newLeader);
         produce(bootstrap, "after-failover");
 
+        // Restarted on its own data, it reads its voter set from its log and follows the new leader as a voter.
+        NodeProcess restarted = controllers.get(oldLeader);
+        restarted.start().awaitLog(Pattern.compile("Sluice node " + oldLeader + " started in"), START);
+        assertEquals(expected, voters(describe(survivor)));
+
         KafkaTools.Result removed = quorumTool(List.of("--bootstrap-controller", controller(survivor),
                 "remove-controller", "--controller-id", Integer.toString(oldLeader),
                 "--controller-directory-id", directoryId("controller-" + oldLeader)));
         assertEquals(0, removed.exitCode(), removed.all());
         expected.remove(oldLeader);
         assertEquals(expected, voters(describe(survivor)));
+        // Still running, the removed controller keeps replicating: listed as an observer from its next fetch.
+        String asObserver = "\"id\": " + oldLeader + ", \"directoryId\": \"" + directoryId("controller-" + oldLeader);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String latest = describe(survivor);
+        while (!observers(latest).contains(asObserver) && System.nanoTime() < deadline) {
+            latest = describe(survivor);
+        }
+        assertTrue(observers(latest).contains(asObserver), latest);
+        assertEquals(expected, voters(latest));
 
         KafkaTools.Result again = quorumTool(List.of("--bootstrap-controller", controller(survivor),
                 "remove-controller", "--controller-id", Integer.toString(oldLeader),
@@ -235,6 +250,10 @@ class DynamicQuorumProcessTest {
             voters.put(Integer.parseInt(m.group(1)), m.group(2));
         }
         return voters;
+    }
+
+    private static String observers(String status) {
+        return status.lines().filter(l -> l.startsWith("CurrentObservers:")).findFirst().orElse("");
     }
 
     private static int leader(String status) {
