@@ -15,9 +15,7 @@ import io.sluice.raft.RaftMessage.VoteResponse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -87,9 +85,7 @@ public final class RaftNode {
     /** The leader's voter change awaiting commit, and the offset of its entry. */
     private CompletableFuture<Void> voterChange;
     private long voterChangeOffset = -1;
-    /** Leaders we heard of with their addresses, from fetch answers: how an observer reaches a new leader. */
-    private final Map<Integer, String> leaderHints = new HashMap<>();
-    private Map<Integer, String> pushedAddresses = Map.of();
+    private final QuorumAddresses addresses;
 
     public RaftNode(RaftConfig config, RaftLog log, QuorumStateStore stateStore, SnapshotStore snapshots,
             RaftTransport transport, RaftListener listener, Random random, long now) {
@@ -107,6 +103,7 @@ public final class RaftNode {
 
         VoterSet configured = VoterSet.ofAddresses(config.voters());
         this.voters = new VoterHistory(configured);
+        this.addresses = new QuorumAddresses(self, config.bootstrapServers(), transport);
         Optional<Snapshot> snapshot = snapshots.latest();
         snapshot.ifPresent(s -> {
             log.truncatePrefix(s.id());
@@ -116,7 +113,7 @@ public final class RaftNode {
         });
         highWatermark = appliedEnd = lastSnapshotEnd = snapshot.map(s -> s.id().offset()).orElse(log.startOffset());
         readVoterChanges(log.startOffset());
-        pushAddresses();
+        addresses.push(voterSet());
 
         QuorumState state = stateStore.read();
         persisted = state;
@@ -509,29 +506,22 @@ public final class RaftNode {
     private FetchResponse fetchResponse(long requestId, List<LogEntry> entries, OffsetAndEpoch diverging,
             OffsetAndEpoch snapshotId) {
         return new FetchResponse(self, epoch, self, requestId, Error.NONE, entries, highWatermark, diverging,
-                snapshotId, addressOf(self));
+                snapshotId, addresses.addressOf(self, voterSet()));
     }
 
     private FetchResponse fetchError(long requestId, Error error) {
         int known = liveLeader();
-        return new FetchResponse(self, epoch, known, requestId, error, List.of(), -1, null, null, addressOf(known));
-    }
-
-    /** Where a node accepts Raft connections as far as we know, or "". */
-    private String addressOf(int id) {
-        if (id == NONE) {
-            return "";
-        }
-        return voterSet().voter(id).map(Voter::raftAddress).orElse(leaderHints.getOrDefault(id, ""));
+        String address = known == NONE ? "" : addresses.addressOf(known, voterSet());
+        return new FetchResponse(self, epoch, known, requestId, error, List.of(), -1, null, null, address);
     }
 
     private void onFetchResponse(FetchResponse r) {
         if (!claimInflight(r.requestId())) {
             return; // late, duplicated or from before a restart
         }
-        if (r.leaderId() != NONE && r.leaderId() != self && !r.leaderEndpoint().isEmpty()) {
-            leaderHints.put(r.leaderId(), r.leaderEndpoint());
-            pushAddresses(); // before observeEpoch: following the new leader sends to it at once
+        if (r.leaderId() != NONE) {
+            // Before observeEpoch: following a new leader sends to it at once.
+            addresses.learnLeader(r.leaderId(), r.leaderEndpoint(), voterSet());
         }
         observeEpoch(r.epoch(), r.leaderId());
         if (r.error() != Error.NONE || r.epoch() != epoch || role != Role.FOLLOWER || r.from() != leaderId) {
@@ -614,7 +604,7 @@ public final class RaftNode {
         VoterSetCodec.SnapshotParts parts = VoterSetCodec.unwrapSnapshot(snapshot.data());
         voters.reset(parts.voters().filter(v -> config.isDynamic()).orElse(VoterSet.ofAddresses(config.voters())));
         readVoterChanges(log.startOffset());
-        pushAddresses();
+        addresses.push(voterSet());
         listener.onLoadSnapshot(snapshot.id().offset(), parts.application());
     }
 
@@ -665,9 +655,7 @@ public final class RaftNode {
     private int randomVoter() {
         List<Integer> ids = new ArrayList<>(voterSet().ids());
         ids.remove(Integer.valueOf(self));
-        for (int i = 0; i < config.bootstrapServers().size(); i++) {
-            ids.add(bootstrapId(i));
-        }
+        ids.addAll(addresses.bootstrapIds());
         if (ids.size() > 1) {
             ids.remove(Integer.valueOf(suspectVoter));
         }
@@ -713,25 +701,7 @@ public final class RaftNode {
         if (role == Role.LEADER) {
             leader.updateVoters(self, voterSet().ids(), now);
         }
-        pushAddresses();
-    }
-
-    /** A bootstrap server's stand-in id until we learn who it is: negative, as Kafka numbers them. */
-    private static int bootstrapId(int index) {
-        return -2 - index;
-    }
-
-    private void pushAddresses() {
-        Map<Integer, String> addresses = new HashMap<>(leaderHints);
-        for (int i = 0; i < config.bootstrapServers().size(); i++) {
-            addresses.put(bootstrapId(i), config.bootstrapServers().get(i));
-        }
-        voterSet().voters().values().forEach(v -> addresses.put(v.id(), v.raftAddress()));
-        addresses.remove(self);
-        if (!addresses.equals(pushedAddresses)) {
-            pushedAddresses = Map.copyOf(addresses);
-            transport.updateAddresses(pushedAddresses);
-        }
+        addresses.push(voterSet());
     }
 
     private boolean isVoter() {
@@ -740,9 +710,9 @@ public final class RaftNode {
 
     /**
      * Whether we answer (pre-)vote requests. In a dynamic quorum a replica may be a voter its own log does not
-     * show yet (it has not fetched the entry that added it), and a quorum could wait on it forever; the
-     * candidate's log, which must be at least as long as ours, names the voters, so we vote whatever ours
-     * says (KIP-853).
+     * show yet (it has not fetched the entry that added it), and a quorum could wait on it forever. The
+     * candidate's log, which must be at least as long as ours to win our vote, is what names the voters, so
+     * we answer whether or not our own voter set lists us (KIP-853).
      */
     private boolean mayVote() {
         return config.isDynamic() || isVoter();
