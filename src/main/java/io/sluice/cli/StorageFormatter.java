@@ -3,14 +3,14 @@ package io.sluice.cli;
 import io.sluice.metadata.kraft.MetaProperties;
 import io.sluice.metadata.kraft.QuorumBootstrap;
 import io.sluice.raft.VoterSet;
-import io.sluice.server.config.ListenerConfig;
-import java.util.Map;
 import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.ListenerConfig;
 import io.sluice.server.config.MetadataMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
@@ -26,8 +26,6 @@ final class StorageFormatter {
 
     /** How the quorum starts: --standalone, --initial-controllers or --no-initial-controllers (KIP-853). */
     record Quorum(boolean standalone, Optional<String> initialControllers, boolean noInitialControllers) {
-        static final Quorum NONE = new Quorum(false, Optional.empty(), false);
-
         int flagsGiven() {
             return (standalone ? 1 : 0) + (initialControllers.isPresent() ? 1 : 0) + (noInitialControllers ? 1 : 0);
         }

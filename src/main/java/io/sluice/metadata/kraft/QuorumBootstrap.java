@@ -76,7 +76,11 @@ public final class QuorumBootstrap {
     }
 
     public static Voter voter(int id, String directoryId, String listenerName, String host, int port) {
-        String hostPort = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
-        return new Voter(id, directoryId, List.of(new Voter.Endpoint(listenerName, hostPort)));
+        return new Voter(id, directoryId, List.of(new Voter.Endpoint(listenerName, address(host, port))));
+    }
+
+    /** host:port as a Raft endpoint writes it, an IPv6 host in brackets. */
+    static String address(String host, int port) {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
     }
 }

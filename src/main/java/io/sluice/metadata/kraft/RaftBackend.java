@@ -31,6 +31,8 @@ import io.sluice.metadata.QuorumVoter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -292,8 +294,7 @@ public final class RaftBackend implements MetadataBackend {
     @Override
     public CompletableFuture<Void> addVoter(QuorumVoter voter, long timeoutMs) {
         List<Voter.Endpoint> endpoints = voter.endpoints().stream().map(e -> new Voter.Endpoint(e.listenerName(),
-                QuorumBootstrap.voter(voter.id(), voter.directoryId(), e.listenerName(), e.host(), e.port())
-                        .raftAddress())).toList();
+                QuorumBootstrap.address(e.host(), e.port()))).toList();
         Voter raftVoter = new Voter(voter.id(), voter.directoryId(), endpoints);
         return changeVoters(() -> driver.node().addVoter(raftVoter), System.currentTimeMillis() + timeoutMs);
     }
@@ -308,7 +309,7 @@ public final class RaftBackend implements MetadataBackend {
      * Runs a voter change on the Raft thread; while the previous change or the new voter's catching up is
      * under way it tries again until the deadline, as Kafka's leader waits within the request's timeout.
      */
-    private CompletableFuture<Void> changeVoters(java.util.function.Supplier<CompletableFuture<Void>> change,
+    private CompletableFuture<Void> changeVoters(Supplier<CompletableFuture<Void>> change,
             long deadline) {
         return handOff(driver.call(change::get).thenCompose(f -> f).handle((ok, error) -> {
             if (error == null) {
@@ -328,7 +329,7 @@ public final class RaftBackend implements MetadataBackend {
     @Override
     public List<QuorumVoter> quorumVoters() {
         return voterSet.voters().values().stream().map(v -> new QuorumVoter(v.id(),
-                v.directoryId().isEmpty() ? org.apache.kafka.common.Uuid.ZERO_UUID.toString() : v.directoryId(),
+                v.directoryId().isEmpty() ? Uuid.ZERO_UUID.toString() : v.directoryId(),
                 v.endpoints().stream().map(e -> {
                     Address a = Address.parse(e.address());
                     return new BrokerEndpoint(e.listener(), a.host(), a.port(), "PLAINTEXT");
