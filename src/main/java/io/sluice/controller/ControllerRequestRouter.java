@@ -5,6 +5,7 @@ import io.sluice.metadata.MetadataBackend;
 import io.sluice.metadata.RaftVoterRequests;
 import org.apache.kafka.common.message.AddRaftVoterRequestData;
 import org.apache.kafka.common.message.RemoveRaftVoterRequestData;
+import org.apache.kafka.common.message.UpdateRaftVoterRequestData;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
@@ -43,6 +44,7 @@ public final class ControllerRequestRouter implements ControllerRequestHandler {
             case DESCRIBE_QUORUM -> backend.describeQuorum();
             case ADD_RAFT_VOTER -> RaftVoterRequests.add(backend, (AddRaftVoterRequestData) request);
             case REMOVE_RAFT_VOTER -> RaftVoterRequests.remove(backend, (RemoveRaftVoterRequestData) request);
+            case UPDATE_RAFT_VOTER -> RaftVoterRequests.update(backend, (UpdateRaftVoterRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker((BrokerRegistrationRequestData) request);
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat((BrokerHeartbeatRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);

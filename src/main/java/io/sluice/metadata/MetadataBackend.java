@@ -89,6 +89,12 @@ public interface MetadataBackend extends AutoCloseable {
                 "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum"));
     }
 
+    /** Replaces a voter's endpoints (KIP-853 UpdateRaftVoter); errors as {@link #removeVoter}. */
+    default CompletableFuture<Void> updateVoter(QuorumVoter voter, long timeoutMs) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException(
+                "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum"));
+    }
+
     /** The voters of the metadata quorum as this node last saw them; empty without a quorum. */
     default List<QuorumVoter> quorumVoters() {
         return List.of();

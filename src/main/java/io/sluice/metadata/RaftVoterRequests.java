@@ -9,9 +9,11 @@ import org.apache.kafka.common.message.AddRaftVoterRequestData;
 import org.apache.kafka.common.message.AddRaftVoterResponseData;
 import org.apache.kafka.common.message.RemoveRaftVoterRequestData;
 import org.apache.kafka.common.message.RemoveRaftVoterResponseData;
+import org.apache.kafka.common.message.UpdateRaftVoterRequestData;
+import org.apache.kafka.common.message.UpdateRaftVoterResponseData;
 
 /**
- * AddRaftVoter and RemoveRaftVoter (KIP-853) as the active controller answers them, whichever listener they
+ * AddRaftVoter, RemoveRaftVoter and UpdateRaftVoter (KIP-853) as the active controller answers them, whichever listener they
  * arrived on: checked, then handed to the backend's quorum. Answered once the new voter set is committed
  * (also for AddRaftVoter v1's ack_when_committed=false, which only allows answering sooner).
  */
@@ -39,6 +41,21 @@ public final class RaftVoterRequests {
         QuorumVoter voter = new QuorumVoter(request.voterId(), request.voterDirectoryId().toString(), endpoints);
         long wait = request.timeoutMs() <= 0 ? MAX_WAIT_MS : Math.min(request.timeoutMs(), MAX_WAIT_MS);
         return backend.addVoter(voter, wait).thenApply(v -> new AddRaftVoterResponseData());
+    }
+
+    public static CompletableFuture<UpdateRaftVoterResponseData> update(MetadataBackend backend,
+            UpdateRaftVoterRequestData request) {
+        CompletableFuture<Void> refused = check(backend, request.clusterId(), request.voterDirectoryId());
+        if (refused == null && request.listeners().isEmpty()) {
+            refused = CompletableFuture.failedFuture(new InvalidRequestException("The voter names no listener"));
+        }
+        if (refused != null) {
+            return refused.thenApply(v -> new UpdateRaftVoterResponseData());
+        }
+        List<BrokerEndpoint> endpoints = request.listeners().stream()
+                .map(l -> new BrokerEndpoint(l.name(), l.host(), l.port(), "PLAINTEXT")).toList();
+        QuorumVoter voter = new QuorumVoter(request.voterId(), request.voterDirectoryId().toString(), endpoints);
+        return backend.updateVoter(voter, MAX_WAIT_MS).thenApply(v -> new UpdateRaftVoterResponseData());
     }
 
     public static CompletableFuture<RemoveRaftVoterResponseData> remove(MetadataBackend backend,

@@ -224,6 +224,26 @@ public final class RaftNode {
         return changeVoters(voterSet().without(id));
     }
 
+    /**
+     * Replaces a voter's endpoints (KIP-853 UpdateRaftVoter, which a controller sends when it listens
+     * elsewhere now); the voter is named by id and directory id. Nothing to change completes at once.
+     */
+    public CompletableFuture<Void> updateVoter(Voter voter) {
+        Optional<VoterChangeException> refused = voterChangeRefused();
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
+        Optional<Voter> current = voterSet().voter(voter.id()).filter(v -> v.directoryId().equals(voter.directoryId()));
+        if (current.isEmpty()) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.VOTER_NOT_FOUND,
+                    "no voter " + voter.id() + " with directory id " + voter.directoryId() + " in " + voterSet().ids()));
+        }
+        if (current.get().equals(voter)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return changeVoters(voterSet().with(voter));
+    }
+
     /** Why a voter change cannot start now, if it cannot: one change at a time, each committed first. */
     private Optional<VoterChangeException> voterChangeRefused() {
         if (role != Role.LEADER) {

@@ -8,11 +8,12 @@ import io.sluice.protocol.handler.ApiVersionsHandler;
 import io.sluice.protocol.handler.ControllerDescribeClusterHandler;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
 import io.sluice.protocol.handler.RemoveRaftVoterHandler;
+import io.sluice.protocol.handler.UpdateRaftVoterHandler;
 
 /**
  * The Kafka APIs a kraft controller answers on its controller listener, next to the quorum's own traffic:
  * what Kafka's admin client needs with {@code --bootstrap-controller} (kafka-metadata-quorum describe,
- * add-controller, remove-controller).
+ * add-controller, remove-controller), and UpdateRaftVoter, which a controller sends to the leader.
  */
 final class ControllerApis {
     private ControllerApis() {}
@@ -23,6 +24,7 @@ final class ControllerApis {
                 .register(new ControllerDescribeClusterHandler(backend))
                 .register(new DescribeQuorumHandler(controller))
                 .register(new AddRaftVoterHandler(controller))
-                .register(new RemoveRaftVoterHandler(controller));
+                .register(new RemoveRaftVoterHandler(controller))
+                .register(new UpdateRaftVoterHandler(controller));
     }
 }

@@ -118,6 +118,20 @@ class RaftVoterChangeTest {
     }
 
     @Test
+    void aVoterMovesToNewEndpoints() throws Exception {
+        MemoryRaftLog log = new MemoryRaftLog();
+        RaftNode leader = standaloneLeader(log);
+        assertTrue(leader.updateVoter(voter(1)).isDone(), "nothing to change");
+        Voter moved = new Voter(1, "dir-1", List.of(new Voter.Endpoint("CONTROLLER", "elsewhere:9193")));
+        assertEquals(VoterChangeException.Reason.VOTER_NOT_FOUND,
+                refusal(leader.updateVoter(new Voter(1, "dir-9", moved.endpoints()))));
+        CompletableFuture<Void> updated = leader.updateVoter(moved);
+        assertEquals("elsewhere:9193", leader.voterSet().voter(1).orElseThrow().raftAddress());
+        leader.tick(320); // flushed: alone, that commits it
+        updated.get();
+    }
+
+    @Test
     void aStaticQuorumRefusesVoterChanges() {
         RaftNode n = new RaftNode(new RaftConfig(1, Map.of(1, "a:1"), 100, 100, 250, 80, 120, 20, 5, 20, 1000, 64),
                 new MemoryRaftLog(), new MemoryQuorumStateStore(), new MemorySnapshotStore(), transport, listener,

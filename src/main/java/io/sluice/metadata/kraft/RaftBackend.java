@@ -293,10 +293,19 @@ public final class RaftBackend implements MetadataBackend {
 
     @Override
     public CompletableFuture<Void> addVoter(QuorumVoter voter, long timeoutMs) {
-        List<Voter.Endpoint> endpoints = voter.endpoints().stream().map(e -> new Voter.Endpoint(e.listenerName(),
-                QuorumBootstrap.address(e.host(), e.port()))).toList();
-        Voter raftVoter = new Voter(voter.id(), voter.directoryId(), endpoints);
+        Voter raftVoter = raftVoter(voter);
         return changeVoters(() -> driver.node().addVoter(raftVoter), System.currentTimeMillis() + timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> updateVoter(QuorumVoter voter, long timeoutMs) {
+        Voter raftVoter = raftVoter(voter);
+        return changeVoters(() -> driver.node().updateVoter(raftVoter), System.currentTimeMillis() + timeoutMs);
+    }
+
+    private static Voter raftVoter(QuorumVoter voter) {
+        return new Voter(voter.id(), voter.directoryId(), voter.endpoints().stream()
+                .map(e -> new Voter.Endpoint(e.listenerName(), QuorumBootstrap.address(e.host(), e.port()))).toList());
     }
 
     @Override
