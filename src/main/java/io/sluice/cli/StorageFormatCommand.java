@@ -33,6 +33,16 @@ public class StorageFormatCommand implements Callable<Integer> {
             description = "Format this node as the only controller of the quorum (it must have the controller role).")
     boolean standalone;
 
+    @Option(names = {"-I", "--initial-controllers"}, paramLabel = "<id@host:port:directory-id,...>",
+            description = "The initial voters of a dynamic quorum (controller.quorum.bootstrap.servers); this "
+                    + "controller's metadata directory gets the directory id given for it.")
+    String initialControllers;
+
+    @Option(names = {"-N", "--no-initial-controllers"},
+            description = "Format a controller of a dynamic quorum that is not an initial voter (add it later with "
+                    + "kafka-metadata-quorum add-controller).")
+    boolean noInitialControllers;
+
     public StorageFormatCommand(Io io) {
         this.io = io;
     }
@@ -48,7 +58,9 @@ public class StorageFormatCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException("Invalid configuration in " + configFile + ": " + e.getMessage());
         }
-        var outcomes = new StorageFormatter(config, clusterId, ignoreFormatted, standalone).format();
+        var outcomes = new StorageFormatter(config, clusterId, ignoreFormatted,
+                new StorageFormatter.Quorum(standalone, Optional.ofNullable(initialControllers), noInitialControllers))
+                .format();
         boolean any = false;
         for (var outcome : outcomes) {
             if (outcome.written()) {

@@ -1,12 +1,16 @@
 package io.sluice.cli;
 
 import io.sluice.metadata.kraft.MetaProperties;
+import io.sluice.metadata.kraft.QuorumBootstrap;
+import io.sluice.raft.VoterSet;
 import io.sluice.server.config.BrokerConfig;
+import io.sluice.server.config.ListenerConfig;
 import io.sluice.server.config.MetadataMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
@@ -20,16 +24,28 @@ final class StorageFormatter {
     /** What happened to one directory. */
     record Outcome(Path dir, boolean written) {}
 
+    /** How the quorum starts: --standalone, --initial-controllers or --no-initial-controllers (KIP-853). */
+    record Quorum(boolean standalone, Optional<String> initialControllers, boolean noInitialControllers) {
+        int flagsGiven() {
+            return (standalone ? 1 : 0) + (initialControllers.isPresent() ? 1 : 0) + (noInitialControllers ? 1 : 0);
+        }
+    }
+
     private final BrokerConfig config;
     private final String clusterId;
     private final boolean ignoreFormatted;
-    private final boolean standalone;
+    private final Quorum quorum;
 
-    StorageFormatter(BrokerConfig config, String clusterId, boolean ignoreFormatted, boolean standalone) {
+    StorageFormatter(BrokerConfig config, String clusterId, boolean ignoreFormatted, Quorum quorum) {
         this.config = config;
         this.clusterId = clusterId;
         this.ignoreFormatted = ignoreFormatted;
-        this.standalone = standalone;
+        this.quorum = quorum;
+    }
+
+    private boolean dynamicQuorum() {
+        return config.getList("controller.quorum.voters").isEmpty()
+                && !config.getList("controller.quorum.bootstrap.servers").isEmpty();
     }
 
     List<Outcome> format() {
@@ -58,11 +74,52 @@ final class StorageFormatter {
             }
             outcomes.add(new Outcome(dir, false));
         }
+        Path metadataDir = directories().iterator().next();
+        Optional<VoterSet> initialVoters = initialVoters();
+        if (initialVoters.isPresent() && toWrite.contains(metadataDir)) {
+            String ownDirectoryId = initialVoters.get().voter(nodeId).orElseThrow().directoryId();
+            MetaProperties.format(metadataDir, clusterId, nodeId, ownDirectoryId);
+            QuorumBootstrap.write(metadataDir, initialVoters.get());
+        }
         for (Path dir : toWrite) {
             MetaProperties.format(dir, clusterId, nodeId);
             outcomes.add(new Outcome(dir, true));
         }
         return outcomes;
+    }
+
+    /** The initial voter set to write, for a controller formatted with --standalone or --initial-controllers. */
+    private Optional<VoterSet> initialVoters() {
+        if (!dynamicQuorum() || (!quorum.standalone() && quorum.initialControllers().isEmpty())) {
+            return Optional.empty();
+        }
+        ListenerConfig listener = controllerListener();
+        if (quorum.standalone()) {
+            if (listener.port() == 0) {
+                throw new CliException("--standalone needs a fixed port on the controller listener " + listener.name()
+                        + ": the other controllers and the brokers reach this one there");
+            }
+            String host = listener.bindsAllInterfaces() ? "localhost" : listener.host();
+            return Optional.of(new VoterSet(Map.of(config.nodeId(), QuorumBootstrap.voter(config.nodeId(),
+                    Uuid.randomUuid().toString(), listener.name(), host, listener.port()))));
+        }
+        VoterSet set;
+        try {
+            set = QuorumBootstrap.parseInitialControllers(quorum.initialControllers().get(), listener.name());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("Invalid --initial-controllers: " + e.getMessage());
+        }
+        if (!set.contains(config.nodeId())) {
+            throw new CliException("--initial-controllers does not name this node (node.id " + config.nodeId()
+                    + "); format the controllers that are not initial voters with --no-initial-controllers");
+        }
+        return Optional.of(set);
+    }
+
+    private ListenerConfig controllerListener() {
+        String name = config.controllerListenerNames().isEmpty() ? "" : config.controllerListenerNames().get(0);
+        return config.listeners().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new CliException("The controller listener " + name + " is not in listeners"));
     }
 
     private void validate() {
@@ -86,8 +143,25 @@ final class StorageFormatter {
             throw new CliException("The configuration sets cluster.id=" + id + " but the cluster id to format with is "
                     + clusterId + "; the broker would refuse to start on this storage");
         });
-        if (standalone) {
-            if (!config.processRoles().contains("controller")) {
+        if (quorum.flagsGiven() > 1) {
+            throw new CliException("Only one of --standalone, --initial-controllers and --no-initial-controllers may be given");
+        }
+        boolean controller = config.processRoles().contains("controller");
+        if (dynamicQuorum() && controller && quorum.flagsGiven() == 0) {
+            throw new CliException("Because controller.quorum.voters is not set on this controller, you must specify "
+                    + "one of the following: --standalone, --initial-controllers, or --no-initial-controllers.");
+        }
+        if (!dynamicQuorum() && (quorum.initialControllers().isPresent() || quorum.noInitialControllers())) {
+            throw new CliException("You cannot specify controller.quorum.voters and format the node with "
+                    + "--initial-controllers or --no-initial-controllers. To use a dynamic quorum, remove "
+                    + "controller.quorum.voters and set controller.quorum.bootstrap.servers instead.");
+        }
+        if (!controller && quorum.flagsGiven() > 0 && !quorum.noInitialControllers()) {
+            throw new CliException("--standalone and --initial-controllers format a controller, but process.roles ("
+                    + String.join(",", config.processRoles()) + ") has no controller role");
+        }
+        if (quorum.standalone()) {
+            if (!controller) {
                 throw new CliException("--standalone formats this node as the only controller, "
                         + "but its process.roles (" + String.join(",", config.processRoles()) + ") has no controller role");
             }

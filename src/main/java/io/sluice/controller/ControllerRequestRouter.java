@@ -2,6 +2,10 @@ package io.sluice.controller;
 
 import io.sluice.metadata.ControllerRequestHandler;
 import io.sluice.metadata.MetadataBackend;
+import io.sluice.metadata.RaftVoterRequests;
+import org.apache.kafka.common.message.AddRaftVoterRequestData;
+import org.apache.kafka.common.message.RemoveRaftVoterRequestData;
+import org.apache.kafka.common.message.UpdateRaftVoterRequestData;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
@@ -39,6 +43,9 @@ public final class ControllerRequestRouter implements ControllerRequestHandler {
             case ALTER_CONFIGS -> controller.alterConfigs((AlterConfigsRequestData) request);
             case ALLOCATE_PRODUCER_IDS -> controller.allocateProducerIds((AllocateProducerIdsRequestData) request);
             case DESCRIBE_QUORUM -> backend.describeQuorum();
+            case ADD_RAFT_VOTER -> RaftVoterRequests.add(backend, (AddRaftVoterRequestData) request);
+            case REMOVE_RAFT_VOTER -> RaftVoterRequests.remove(backend, (RemoveRaftVoterRequestData) request);
+            case UPDATE_RAFT_VOTER -> RaftVoterRequests.update(backend, (UpdateRaftVoterRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker((BrokerRegistrationRequestData) request);
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat((BrokerHeartbeatRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);

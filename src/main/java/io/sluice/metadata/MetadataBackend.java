@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleSupplier;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
@@ -67,6 +70,43 @@ public interface MetadataBackend extends AutoCloseable {
     default CompletableFuture<DescribeQuorumResponseData> describeQuorum() {
         return CompletableFuture.failedFuture(new UnsupportedVersionException(
                 "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum to describe"));
+    }
+
+    /**
+     * Adds a voter to a dynamic metadata quorum (KIP-853 AddRaftVoter), on the quorum's leader. Completes once
+     * the new voter set is committed; fails with Kafka's errors (NOT_LEADER_OR_FOLLOWER, DUPLICATE_VOTER,
+     * REQUEST_TIMED_OUT when the voter does not catch up or another change does not finish within
+     * {@code timeoutMs}, UNSUPPORTED_VERSION for static voters).
+     */
+    default CompletableFuture<Void> addVoter(QuorumVoter voter, long timeoutMs) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException(
+                "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum"));
+    }
+
+    /** Removes a voter (KIP-853 RemoveRaftVoter); as {@link #addVoter}, VOTER_NOT_FOUND for an unknown voter. */
+    default CompletableFuture<Void> removeVoter(int voterId, String directoryId, long timeoutMs) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException(
+                "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum"));
+    }
+
+    /** Replaces a voter's endpoints (KIP-853 UpdateRaftVoter); errors as {@link #removeVoter}. */
+    default CompletableFuture<Void> updateVoter(QuorumVoter voter, long timeoutMs) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException(
+                "This cluster keeps its metadata in ZooKeeper: there is no metadata quorum"));
+    }
+
+    /** The voters of the metadata quorum as this node last saw them; empty without a quorum. */
+    default List<QuorumVoter> quorumVoters() {
+        return List.of();
+    }
+
+    /**
+     * Lets Kafka clients (kafka-metadata-quorum --bootstrap-controller) reach this node on the port the backend
+     * serves the quorum on: connections that do not speak the quorum's protocol go to {@code kafkaConnections}
+     * with the bytes already read. False when the backend listens on no such port.
+     */
+    default boolean shareControllerListener(BiConsumer<NetSocket, Buffer> kafkaConnections) {
+        return false;
     }
 
     /** The handler that answers requests other nodes forward here while this node is the active controller. */

@@ -14,7 +14,9 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import io.sluice.raft.RaftConfig;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -53,14 +55,18 @@ public final class MetadataBackends {
             throw new ConfigException("controller.quorum.voters", config.getList("controller.quorum.voters"),
                     e.getMessage());
         }
-        if (voters.isEmpty() && !config.getList("controller.quorum.bootstrap.servers").isEmpty()) {
-            throw new ConfigException("controller.quorum.bootstrap.servers",
-                    config.getList("controller.quorum.bootstrap.servers"),
-                    "a dynamic quorum is not available yet in this build; name the voters in controller.quorum.voters");
+        List<String> bootstrap = config.getList("controller.quorum.bootstrap.servers");
+        boolean dynamic = voters.isEmpty() && !bootstrap.isEmpty();
+        for (String server : bootstrap) {
+            try {
+                Address.parse(server.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("controller.quorum.bootstrap.servers", bootstrap, e.getMessage());
+            }
         }
         boolean controller = config.processRoles().contains("controller");
         Optional<Address> listen = controller ? Optional.of(controllerListener(config)) : Optional.empty();
-        if (voters.isEmpty()) {
+        if (voters.isEmpty() && !dynamic) {
             voters = Map.of(config.nodeId(), listen.orElseThrow(() -> new ConfigException(
                     "controller.quorum.voters", "", "a broker-only node needs the controllers' addresses")));
         }
@@ -75,9 +81,14 @@ public final class MetadataBackends {
         // is opt-in here rather than Kafka's 25 ms on every topic creation.
         long linger = config.isSet("controller.quorum.append.linger.ms")
                 ? config.getInt("controller.quorum.append.linger.ms") : 0;
-        RaftBackendSettings settings = new RaftBackendSettings(metadataDir,
-                RaftBackendSettings.raftConfig(config.nodeId(), voters, election, fetchTimeout, linger, 20_000),
-                voters, listen, config.clusterId(), TICK_MS, STARTUP_TIMEOUT);
+        // A dynamic quorum (KIP-853) reads its voters from the log, which `storage format` bootstrapped; the
+        // configuration only says where to ask. The directory id names this node in voter changes.
+        RaftConfig raft = RaftBackendSettings.raftConfig(config.nodeId(), voters,
+                MetaProperties.directoryId(metadataDir).orElse(""),
+                dynamic ? bootstrap.stream().map(String::trim).toList() : List.of(), election, fetchTimeout, linger,
+                20_000);
+        RaftBackendSettings settings = new RaftBackendSettings(metadataDir, raft, voters, listen,
+                config.clusterId(), TICK_MS, STARTUP_TIMEOUT);
         return new RaftBackend(settings, vertx);
     }
 

@@ -49,6 +49,11 @@ final class KafkaConnection {
     }
 
     void start(Runnable onClose) {
+        start(onClose, Buffer.buffer());
+    }
+
+    /** Starts a connection whose first bytes were already read by whoever accepted it. */
+    void start(Runnable onClose, Buffer alreadyRead) {
         socket.handler(decoder::feed);
         socket.exceptionHandler(e -> LOG.debugf("connection %s: %s", info.peerAddress(), e.getMessage()));
         socket.closeHandler(v -> {
@@ -56,6 +61,9 @@ final class KafkaConnection {
             waiting.clear();
             onClose.run();
         });
+        if (alreadyRead.length() > 0) {
+            decoder.feed(alreadyRead);
+        }
     }
 
     private void onViolation(String reason) {

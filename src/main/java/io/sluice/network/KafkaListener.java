@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.util.Set;
@@ -52,6 +54,17 @@ public final class KafkaListener {
                     options.getHost(), s.actualPort());
             return s.actualPort();
         });
+    }
+
+    /**
+     * Serves a connection accepted elsewhere, with the bytes already read from it: the controller listener's
+     * port is bound by the Raft transport, which hands over the connections that speak Kafka.
+     */
+    public void adopt(NetSocket socket, Buffer alreadyRead) {
+        KafkaConnection connection = new KafkaConnection(socket, vertx.getOrCreateContext(), settings, processor,
+                settings.name() + "-" + connectionIds.incrementAndGet());
+        connections.add(connection);
+        connection.start(() -> connections.remove(connection), alreadyRead);
     }
 
     public int connectionCount() {

@@ -18,6 +18,7 @@ final class LeaderState {
         long endOffset;
         long lastFetchAt;
         long lastCaughtUpAt = -1;
+        String directoryId = "";
     }
 
     private record Held(FetchRequest request, long deadline) {
@@ -29,6 +30,10 @@ final class LeaderState {
     /** Non-voters fetching from us (brokers): reported by DescribeQuorum, never counted for commit. */
     private final Map<Integer, Progress> observers = new TreeMap<>();
     private final Map<Integer, Held> held = new TreeMap<>();
+
+    long epochStartOffset() {
+        return epochStartOffset;
+    }
 
     LeaderState(int self, Iterable<Integer> voterIds, long epochStartOffset, long now) {
         this.epochStartOffset = epochStartOffset;
@@ -57,6 +62,37 @@ final class LeaderState {
         progress(replica).lastFetchAt = now;
     }
 
+    /** The directory id a replica fetches with: what a voter change names it by. */
+    void noteDirectory(int replica, String directoryId) {
+        progress(replica).directoryId = directoryId;
+    }
+
+    /**
+     * The voter set changed while we lead: a new voter keeps the progress it made as an observer; a removed
+     * one is forgotten, and listed as an observer again once it fetches (a dead one then never is). Only
+     * voters count for commit and check-quorum.
+     */
+    void updateVoters(int self, java.util.Set<Integer> voterIds, long now) {
+        voters.keySet().removeIf(id -> !voterIds.contains(id));
+        for (int id : voterIds) {
+            if (id != self && !voters.containsKey(id)) {
+                Progress p = observers.remove(id);
+                if (p == null) {
+                    p = new Progress();
+                    p.lastFetchAt = now;
+                }
+                voters.put(id, p);
+            }
+        }
+    }
+
+    /** Whether {@code replica} with this directory id fetches from us and reached our log end within {@code withinMs}. */
+    boolean caughtUp(int replica, String directoryId, long now, long withinMs) {
+        Progress p = voters.containsKey(replica) ? voters.get(replica) : observers.get(replica);
+        return p != null && p.directoryId.equals(directoryId) && p.lastCaughtUpAt >= 0
+                && now - p.lastCaughtUpAt <= withinMs;
+    }
+
     private Progress progress(int replica) {
         Progress p = voters.get(replica);
         return p != null ? p : observers.computeIfAbsent(replica, id -> new Progress());
@@ -73,31 +109,37 @@ final class LeaderState {
 
     private static List<QuorumStatus.ReplicaProgress> report(Map<Integer, Progress> replicas) {
         List<QuorumStatus.ReplicaProgress> out = new ArrayList<>();
-        replicas.forEach((id, p) -> out.add(new QuorumStatus.ReplicaProgress(id, p.endOffset, p.lastFetchAt,
-                p.lastCaughtUpAt)));
+        replicas.forEach((id, p) -> out.add(new QuorumStatus.ReplicaProgress(id, p.directoryId, p.endOffset,
+                p.lastFetchAt, p.lastCaughtUpAt)));
         return out;
     }
 
     /**
-     * The offset below which a majority of voters (our own flushed log included) hold the log, or -1
-     * while that does not yet include an entry of our epoch: committing an older epoch's entry by
-     * counting replicas is unsafe (Raft §5.4.2), so the leader-change entry must be covered first.
+     * The offset below which a majority of voters (our own flushed log included, while we are a voter) hold
+     * the log, or -1 while that does not yet include an entry of our epoch: committing an older epoch's entry
+     * by counting replicas is unsafe (Raft §5.4.2), so the leader-change entry must be covered first. A
+     * leader removing itself leads on until that change commits, without counting itself (KIP-853).
      */
-    long replicatedOffset(long ownFlushedEnd, int majority) {
+    long replicatedOffset(long ownFlushedEnd, boolean selfVotes, int majority) {
         List<Long> ends = new ArrayList<>();
-        ends.add(ownFlushedEnd);
+        if (selfVotes) {
+            ends.add(ownFlushedEnd);
+        }
         voters.values().forEach(p -> ends.add(p.endOffset));
         ends.sort(Collections.reverseOrder());
+        if (ends.size() < majority) {
+            return -1;
+        }
         long candidate = ends.get(majority - 1);
         return candidate > epochStartOffset ? candidate : -1;
     }
 
-    /** Whether a majority of voters (counting us) fetched within the fetch timeout. */
-    boolean hasQuorum(long now, long fetchTimeoutMs, int majority) {
+    /** Whether a majority of voters (counting us if we vote) fetched within the fetch timeout. */
+    boolean hasQuorum(long now, long fetchTimeoutMs, boolean selfVotes, int majority) {
         if (now - electedAt < fetchTimeoutMs) {
             return true;
         }
-        long live = 1 + voters.values().stream().filter(p -> now - p.lastFetchAt < fetchTimeoutMs).count();
+        long live = (selfVotes ? 1 : 0) + voters.values().stream().filter(p -> now - p.lastFetchAt < fetchTimeoutMs).count();
         return live >= majority;
     }
 

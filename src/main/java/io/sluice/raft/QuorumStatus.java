@@ -7,9 +7,13 @@ import java.util.List;
  * is {@code now}, so a reader converts them to wall time by their distance from it.
  */
 public record QuorumStatus(int leaderId, int epoch, long highWatermark, long now, List<ReplicaProgress> voters,
-                           List<ReplicaProgress> observers) {
+                           List<ReplicaProgress> observers, VoterSet voterSet) {
 
-    /** @param lastCaughtUpAt when the replica last fetched from the leader's log end, or -1 if never */
-    public record ReplicaProgress(int id, long logEndOffset, long lastFetchAt, long lastCaughtUpAt) {
+    /**
+     * @param directoryId the directory id the replica fetches with ("" if none)
+     * @param lastCaughtUpAt when the replica last fetched from the leader's log end, or -1 if never
+     */
+    public record ReplicaProgress(int id, String directoryId, long logEndOffset, long lastFetchAt,
+                                  long lastCaughtUpAt) {
     }
 }

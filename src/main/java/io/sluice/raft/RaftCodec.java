@@ -60,11 +60,13 @@ public final class RaftCodec {
         } else if (m instanceof FetchRequest r) {
             f.setFetchRequest(io.sluice.raft.proto.FetchRequest.newBuilder().setEpoch(r.epoch())
                     .setRequestId(r.requestId()).setFetchOffset(r.fetchOffset())
-                    .setLastFetchedEpoch(r.lastFetchedEpoch()).setHighWatermark(r.highWatermark()));
+                    .setLastFetchedEpoch(r.lastFetchedEpoch()).setHighWatermark(r.highWatermark())
+                    .setReplicaDirectoryId(r.directoryId()));
         } else if (m instanceof FetchResponse r) {
             io.sluice.raft.proto.FetchResponse.Builder b = io.sluice.raft.proto.FetchResponse.newBuilder()
                     .setEpoch(r.epoch()).setLeaderId(r.leaderId()).setRequestId(r.requestId())
-                    .setError(FetchError.forNumber(r.error().ordinal())).setHighWatermark(r.highWatermark());
+                    .setError(FetchError.forNumber(r.error().ordinal())).setHighWatermark(r.highWatermark())
+                    .setLeaderEndpoint(r.leaderEndpoint());
             for (LogEntry e : r.entries()) {
                 b.addEntries(Entry.newBuilder().setOffset(e.offset()).setEpoch(e.epoch()).setControl(e.control())
                         .setData(ByteString.copyFrom(e.data())));
@@ -140,7 +142,7 @@ public final class RaftCodec {
             case FETCH_REQUEST -> {
                 var r = f.getFetchRequest();
                 yield new Raft(new FetchRequest(from, r.getEpoch(), r.getRequestId(), r.getFetchOffset(),
-                        r.getLastFetchedEpoch(), r.getHighWatermark()));
+                        r.getLastFetchedEpoch(), r.getHighWatermark(), r.getReplicaDirectoryId()));
             }
             case FETCH_RESPONSE -> {
                 var r = f.getFetchResponse();
@@ -150,7 +152,7 @@ public final class RaftCodec {
                 yield new Raft(new FetchResponse(from, r.getEpoch(), r.getLeaderId(), r.getRequestId(),
                         error(r.getError()), entries, r.getHighWatermark(),
                         r.hasDiverging() ? fromProto(r.getDiverging()) : null,
-                        r.hasSnapshotId() ? fromProto(r.getSnapshotId()) : null));
+                        r.hasSnapshotId() ? fromProto(r.getSnapshotId()) : null, r.getLeaderEndpoint()));
             }
             case FETCH_SNAPSHOT_REQUEST -> {
                 var r = f.getFetchSnapshotRequest();

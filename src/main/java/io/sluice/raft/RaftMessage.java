@@ -44,12 +44,24 @@ public sealed interface RaftMessage {
      * hold the request until there is something new to say.
      */
     record FetchRequest(int from, int epoch, long requestId, long fetchOffset, int lastFetchedEpoch,
-            long highWatermark) implements RaftMessage {
+            long highWatermark, String directoryId) implements RaftMessage {
+        public FetchRequest(int from, int epoch, long requestId, long fetchOffset, int lastFetchedEpoch,
+                long highWatermark) {
+            this(from, epoch, requestId, fetchOffset, lastFetchedEpoch, highWatermark, "");
+        }
     }
 
-    /** Exactly one of entries (possibly empty), {@code diverging} or {@code snapshotId} applies when error is NONE. */
+    /**
+     * Exactly one of entries (possibly empty), {@code diverging} or {@code snapshotId} applies when error is NONE.
+     * {@code leaderEndpoint} is where the named leader accepts Raft connections ("" if unknown).
+     */
     record FetchResponse(int from, int epoch, int leaderId, long requestId, Error error, List<LogEntry> entries,
-            long highWatermark, OffsetAndEpoch diverging, OffsetAndEpoch snapshotId) implements RaftMessage {
+            long highWatermark, OffsetAndEpoch diverging, OffsetAndEpoch snapshotId, String leaderEndpoint)
+            implements RaftMessage {
+        public FetchResponse(int from, int epoch, int leaderId, long requestId, Error error, List<LogEntry> entries,
+                long highWatermark, OffsetAndEpoch diverging, OffsetAndEpoch snapshotId) {
+            this(from, epoch, leaderId, requestId, error, entries, highWatermark, diverging, snapshotId, "");
+        }
     }
 
     record FetchSnapshotRequest(int from, int epoch, long requestId, OffsetAndEpoch snapshotId, long position)

@@ -26,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link #tick} and {@link #append} from one thread with explicit time; all randomness comes from the
  * injected {@link Random}; all I/O goes through the injected log, stores and transport. Listener
  * callbacks and future completions run inside those calls.
+ *
+ * <p>The voters are fixed by configuration (a static quorum) or read from the log (a dynamic quorum,
+ * KIP-853): a voter-set control entry takes effect when appended, one change at a time, each committed
+ * before the next is accepted ({@link #addVoter}, {@link #removeVoter}).
  */
 public final class RaftNode {
 
@@ -77,6 +81,12 @@ public final class RaftNode {
     private long nextFetchAt;
     private SnapshotDownload download;
 
+    private final VoterHistory voters;
+    /** The leader's voter change awaiting commit, and the offset of its entry. */
+    private CompletableFuture<Void> voterChange;
+    private long voterChangeOffset = -1;
+    private final QuorumAddresses addresses;
+
     public RaftNode(RaftConfig config, RaftLog log, QuorumStateStore stateStore, SnapshotStore snapshots,
             RaftTransport transport, RaftListener listener, Random random, long now) {
         this.config = config;
@@ -91,12 +101,19 @@ public final class RaftNode {
         // Random, so a response to a request sent before a restart cannot match a new request.
         this.nextRequestId = random.nextLong() & Long.MAX_VALUE;
 
+        VoterSet configured = VoterSet.ofAddresses(config.voters());
+        this.voters = new VoterHistory(configured);
+        this.addresses = new QuorumAddresses(self, config.bootstrapServers(), transport);
         Optional<Snapshot> snapshot = snapshots.latest();
         snapshot.ifPresent(s -> {
             log.truncatePrefix(s.id());
-            listener.onLoadSnapshot(s.id().offset(), s.data());
+            VoterSetCodec.SnapshotParts parts = VoterSetCodec.unwrapSnapshot(s.data());
+            voters.reset(parts.voters().filter(v -> config.isDynamic()).orElse(configured));
+            listener.onLoadSnapshot(s.id().offset(), parts.application());
         });
         highWatermark = appliedEnd = lastSnapshotEnd = snapshot.map(s -> s.id().offset()).orElse(log.startOffset());
+        readVoterChanges(log.startOffset());
+        addresses.push(voterSet());
 
         QuorumState state = stateStore.read();
         persisted = state;
@@ -149,15 +166,110 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return Optional.empty();
         }
-        List<QuorumStatus.ReplicaProgress> voters = new ArrayList<>();
-        voters.add(new QuorumStatus.ReplicaProgress(self, log.endOffset(), now, now));
-        voters.addAll(leader.voterProgress());
-        return Optional.of(new QuorumStatus(self, epoch, highWatermark, now, voters,
-                leader.observerProgress()));
+        List<QuorumStatus.ReplicaProgress> progress = new ArrayList<>();
+        if (isVoter()) {
+            progress.add(new QuorumStatus.ReplicaProgress(self, config.directoryId(), log.endOffset(), now, now));
+        }
+        progress.addAll(leader.voterProgress());
+        return Optional.of(new QuorumStatus(self, epoch, highWatermark, now, progress,
+                leader.observerProgress(), voterSet()));
     }
 
     public int nodeId() {
         return self;
+    }
+
+    /** The voter set in effect at this node's log end. */
+    public VoterSet voterSet() {
+        return voters.current();
+    }
+
+    /**
+     * Adds a voter (KIP-853 AddRaftVoter): it must be fetching from this leader with the same directory id
+     * and have reached the log end within the fetch timeout. The future completes once the new voter set is
+     * committed, or fails with {@link VoterChangeException} or {@link NotLeaderException}.
+     */
+    public CompletableFuture<Void> addVoter(Voter voter) {
+        Optional<VoterChangeException> refused = voterChangeRefused();
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
+        if (voterSet().contains(voter.id())) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.DUPLICATE_VOTER,
+                    "node " + voter.id() + " is already a voter"));
+        }
+        if (!leader.caughtUp(voter.id(), voter.directoryId(), now, config.fetchTimeoutMs())) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.NOT_CAUGHT_UP,
+                    "node " + voter.id() + " with directory id " + voter.directoryId()
+                            + " is not fetching from the leader or has not caught up with its log"));
+        }
+        return changeVoters(voterSet().with(voter));
+    }
+
+    /** Removes a voter (KIP-853 RemoveRaftVoter); the leader may remove itself and resigns once that commits. */
+    public CompletableFuture<Void> removeVoter(int id, String directoryId) {
+        Optional<VoterChangeException> refused = voterChangeRefused();
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
+        Optional<Voter> voter = voterSet().voter(id).filter(v -> v.directoryId().equals(directoryId));
+        if (voter.isEmpty()) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.VOTER_NOT_FOUND,
+                    "no voter " + id + " with directory id " + directoryId + " in " + voterSet().ids()));
+        }
+        if (voterSet().ids().size() == 1) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.LAST_VOTER,
+                    "node " + id + " is the only voter"));
+        }
+        return changeVoters(voterSet().without(id));
+    }
+
+    /**
+     * Replaces a voter's endpoints (KIP-853 UpdateRaftVoter, which a controller sends when it listens
+     * elsewhere now); the voter is named by id and directory id. Nothing to change completes at once.
+     */
+    public CompletableFuture<Void> updateVoter(Voter voter) {
+        Optional<VoterChangeException> refused = voterChangeRefused();
+        if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+        }
+        Optional<Voter> current = voterSet().voter(voter.id()).filter(v -> v.directoryId().equals(voter.directoryId()));
+        if (current.isEmpty()) {
+            return CompletableFuture.failedFuture(new VoterChangeException(VoterChangeException.Reason.VOTER_NOT_FOUND,
+                    "no voter " + voter.id() + " with directory id " + voter.directoryId() + " in " + voterSet().ids()));
+        }
+        if (current.get().equals(voter)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return changeVoters(voterSet().with(voter));
+    }
+
+    /** Why a voter change cannot start now, if it cannot: one change at a time, each committed first. */
+    private Optional<VoterChangeException> voterChangeRefused() {
+        if (role != Role.LEADER) {
+            return Optional.of(new VoterChangeException(VoterChangeException.Reason.NOT_LEADER,
+                    "node " + self + " is not the leader (the leader is " + liveLeader() + ")"));
+        }
+        if (!config.isDynamic()) {
+            return Optional.of(new VoterChangeException(VoterChangeException.Reason.STATIC_QUORUM,
+                    "the voters are fixed by controller.quorum.voters"));
+        }
+        if (highWatermark <= leader.epochStartOffset() || voters.lastChangeOffset() >= highWatermark
+                || voterChange != null) {
+            return Optional.of(new VoterChangeException(VoterChangeException.Reason.CHANGE_IN_PROGRESS,
+                    "a voter change or the leader's epoch start is not committed yet"));
+        }
+        return Optional.empty();
+    }
+
+    private CompletableFuture<Void> changeVoters(VoterSet next) {
+        long offset = log.endOffset();
+        appendEntry(new LogEntry(offset, epoch, true, VoterSetCodec.encode(next)));
+        voterChange = new CompletableFuture<>();
+        voterChangeOffset = offset;
+        CompletableFuture<Void> result = voterChange;
+        answerHeldFetches(true);
+        return result;
     }
 
     // ---------------------------------------------------------------- time
@@ -167,6 +279,10 @@ public final class RaftNode {
         // Snapshots are taken here, never in the call that advanced the high watermark, so every
         // committed entry is visible in a log for at least one step (the simulator checks each one).
         maybeSnapshot();
+        if ((role == Role.PROSPECTIVE || role == Role.CANDIDATE) && !isVoter()) {
+            becomeUnattached(); // removed from the voters while looking for a leader: an observer now
+            return;
+        }
         switch (role) {
             case LEADER -> leaderTick();
             case FOLLOWER -> {
@@ -177,7 +293,7 @@ public final class RaftNode {
                 }
             }
             case UNATTACHED -> {
-                if (config.isVoter()) {
+                if (isVoter()) {
                     if (now >= electionDeadline) {
                         becomeProspective();
                     }
@@ -201,7 +317,12 @@ public final class RaftNode {
     }
 
     private void leaderTick() {
-        if (!leader.hasQuorum(now, config.fetchTimeoutMs(), config.majority())) {
+        if (!isVoter() && highWatermark > voters.lastChangeOffset()) {
+            // Our own removal is committed (KIP-853): a non-voter cannot lead; the voters elect among themselves.
+            becomeUnattached();
+            return;
+        }
+        if (!leader.hasQuorum(now, config.fetchTimeoutMs(), isVoter(), majority())) {
             // Check-quorum: we may be cut off while the others elect a new leader; stop accepting writes.
             becomeUnattached();
             return;
@@ -224,7 +345,9 @@ public final class RaftNode {
 
     public void handle(RaftMessage message, long nowMs) {
         now = nowMs;
-        boolean fromVoter = config.voters().containsKey(message.from());
+        // A dynamic quorum's voter may be one this node has not read about yet: its log is behind. Its vote
+        // requests are still judged by log length, and only an elected leader announces an epoch.
+        boolean fromVoter = config.isDynamic() || voterSet().contains(message.from());
         if (message instanceof PreVoteRequest r) {
             if (fromVoter) {
                 onPreVoteRequest(r);
@@ -276,7 +399,7 @@ public final class RaftNode {
         // A voter that still hears from its leader refuses, and says who it is: this is what keeps a
         // node that was cut off from disturbing a healthy quorum when it comes back (KIP-996).
         int heardFrom = recentlyHeardLeader();
-        boolean grant = config.isVoter() && r.epoch() >= epoch && heardFrom == NONE
+        boolean grant = mayVote() && r.epoch() >= epoch && heardFrom == NONE
                 && logIsBehindOrEqual(r.lastEpoch(), r.endOffset());
         transport.send(r.from(), new PreVoteResponse(self, epoch, heardFrom, grant));
     }
@@ -301,7 +424,7 @@ public final class RaftNode {
         if (r.epoch() > epoch) {
             observeEpoch(r.epoch(), NONE);
         }
-        boolean grant = config.isVoter() && r.epoch() == epoch && leaderId == NONE
+        boolean grant = mayVote() && r.epoch() == epoch && leaderId == NONE
                 && (votedFor == NONE || votedFor == r.from())
                 && logIsBehindOrEqual(r.lastEpoch(), r.endOffset());
         if (grant && votedFor != r.from()) {
@@ -354,6 +477,7 @@ public final class RaftNode {
         }
         leader.release(r.from());
         leader.onFetch(r.from(), now);
+        leader.noteDirectory(r.from(), r.directoryId());
         if (!respondToFetch(r, false)) {
             leader.hold(r, now + config.fetchMaxWaitMs());
         }
@@ -402,16 +526,22 @@ public final class RaftNode {
     private FetchResponse fetchResponse(long requestId, List<LogEntry> entries, OffsetAndEpoch diverging,
             OffsetAndEpoch snapshotId) {
         return new FetchResponse(self, epoch, self, requestId, Error.NONE, entries, highWatermark, diverging,
-                snapshotId);
+                snapshotId, addresses.addressOf(self, voterSet()));
     }
 
     private FetchResponse fetchError(long requestId, Error error) {
-        return new FetchResponse(self, epoch, liveLeader(), requestId, error, List.of(), -1, null, null);
+        int known = liveLeader();
+        String address = known == NONE ? "" : addresses.addressOf(known, voterSet());
+        return new FetchResponse(self, epoch, known, requestId, error, List.of(), -1, null, null, address);
     }
 
     private void onFetchResponse(FetchResponse r) {
         if (!claimInflight(r.requestId())) {
             return; // late, duplicated or from before a restart
+        }
+        if (r.leaderId() != NONE) {
+            // Before observeEpoch: following a new leader sends to it at once.
+            addresses.learnLeader(r.leaderId(), r.leaderEndpoint(), voterSet());
         }
         observeEpoch(r.epoch(), r.leaderId());
         if (r.error() != Error.NONE || r.epoch() != epoch || role != Role.FOLLOWER || r.from() != leaderId) {
@@ -425,7 +555,7 @@ public final class RaftNode {
         } else if (r.snapshotId() != null) {
             download = new SnapshotDownload(r.snapshotId());
         } else if (r.entries().isEmpty() || r.entries().get(0).offset() == log.endOffset()) {
-            r.entries().forEach(log::append);
+            r.entries().forEach(this::appendEntry);
             // Flushed before the next fetch, whose offset acknowledges these entries.
             log.flush();
             advanceHighWatermark(Math.min(r.highWatermark(), log.endOffset()));
@@ -491,7 +621,11 @@ public final class RaftNode {
         snapshots.save(snapshot); // before the log forgets anything
         log.truncatePrefix(snapshot.id());
         highWatermark = appliedEnd = lastSnapshotEnd = snapshot.id().offset();
-        listener.onLoadSnapshot(snapshot.id().offset(), snapshot.data());
+        VoterSetCodec.SnapshotParts parts = VoterSetCodec.unwrapSnapshot(snapshot.data());
+        voters.reset(parts.voters().filter(v -> config.isDynamic()).orElse(VoterSet.ofAddresses(config.voters())));
+        readVoterChanges(log.startOffset());
+        addresses.push(voterSet());
+        listener.onLoadSnapshot(snapshot.id().offset(), parts.application());
     }
 
     // ---------------------------------------------------------------- fetching (followers, observers)
@@ -505,7 +639,7 @@ public final class RaftNode {
     }
 
     private void maybeFetch() {
-        boolean observerLooking = role == Role.UNATTACHED && !config.isVoter();
+        boolean observerLooking = role == Role.UNATTACHED && !isVoter();
         if (role != Role.FOLLOWER && !observerLooking) {
             return;
         }
@@ -530,12 +664,18 @@ public final class RaftNode {
         } else {
             log.flush();
             transport.send(target, new FetchRequest(self, epoch, inflightRequestId, log.endOffset(),
-                    LogQueries.lastEpoch(log), highWatermark));
+                    LogQueries.lastEpoch(log), highWatermark, config.directoryId()));
         }
     }
 
+    /**
+     * Whom an observer asks for the leader: a voter it knows of, or one of the bootstrap servers (which may
+     * be any controller, so they are asked too: the voters this node read of may all have been replaced).
+     */
     private int randomVoter() {
-        List<Integer> ids = new ArrayList<>(config.voters().keySet());
+        List<Integer> ids = new ArrayList<>(voterSet().ids());
+        ids.remove(Integer.valueOf(self));
+        ids.addAll(addresses.bootstrapIds());
         if (ids.size() > 1) {
             ids.remove(Integer.valueOf(suspectVoter));
         }
@@ -548,12 +688,64 @@ public final class RaftNode {
                     + " below high watermark " + highWatermark);
         }
         log.truncateTo(offset);
+        if (voters.lastChangeOffset() >= offset) {
+            voters.truncateTo(offset); // an uncommitted voter change is undone with its entry
+            voterSetChanged();
+        }
+    }
+
+    // ---------------------------------------------------------------- voters
+
+    /** Appends to the log; a voter-set entry takes effect at once (KIP-853), committed or not. */
+    private void appendEntry(LogEntry entry) {
+        log.append(entry);
+        if (entry.control()) {
+            VoterSetCodec.decodeControl(entry.data()).ifPresent(set -> {
+                voters.appended(entry.offset(), set);
+                voterSetChanged();
+            });
+        }
+    }
+
+    private void readVoterChanges(long from) {
+        for (long o = from; o < log.endOffset(); o++) {
+            LogEntry e = log.entry(o);
+            if (e.control()) {
+                long offset = o;
+                VoterSetCodec.decodeControl(e.data()).ifPresent(set -> voters.appended(offset, set));
+            }
+        }
+    }
+
+    private void voterSetChanged() {
+        if (role == Role.LEADER) {
+            leader.updateVoters(self, voterSet().ids(), now);
+        }
+        addresses.push(voterSet());
+    }
+
+    private boolean isVoter() {
+        return voterSet().contains(self);
+    }
+
+    /**
+     * Whether we answer (pre-)vote requests. In a dynamic quorum a replica may be a voter its own log does not
+     * show yet (it has not fetched the entry that added it), and a quorum could wait on it forever. The
+     * candidate's log, which must be at least as long as ours to win our vote, is what names the voters, so
+     * we answer whether or not our own voter set lists us (KIP-853).
+     */
+    private boolean mayVote() {
+        return config.isDynamic() || isVoter();
+    }
+
+    private int majority() {
+        return voterSet().majority();
     }
 
     // ---------------------------------------------------------------- commit
 
     private void updateHighWatermark() {
-        long replicated = leader.replicatedOffset(log.flushedEndOffset(), config.majority());
+        long replicated = leader.replicatedOffset(log.flushedEndOffset(), isVoter(), majority());
         if (replicated > highWatermark) {
             advanceHighWatermark(replicated);
             answerHeldFetches(true);
@@ -574,6 +766,11 @@ public final class RaftNode {
         }
         if (role == Role.LEADER) {
             appends.commitUpTo(highWatermark);
+            if (voterChange != null && highWatermark > voterChangeOffset) {
+                CompletableFuture<Void> done = voterChange;
+                voterChange = null;
+                done.complete(null);
+            }
         }
     }
 
@@ -582,8 +779,12 @@ public final class RaftNode {
             return;
         }
         OffsetAndEpoch id = new OffsetAndEpoch(appliedEnd, LogQueries.epochAt(log, appliedEnd - 1));
-        snapshots.save(new Snapshot(id, listener.takeSnapshot()));
+        byte[] state = listener.takeSnapshot();
+        // A dynamic quorum's snapshot carries the voter set, as the log it replaces did.
+        byte[] data = config.isDynamic() ? VoterSetCodec.wrapSnapshot(voters.at(appliedEnd - 1), state) : state;
+        snapshots.save(new Snapshot(id, data));
         log.truncatePrefix(id);
+        voters.truncatePrefix(id.offset());
         lastSnapshotEnd = appliedEnd;
     }
 
@@ -607,6 +808,10 @@ public final class RaftNode {
     private void leaveRole() {
         if (role == Role.LEADER) {
             appends.failAll(new NotLeaderException(NONE, epoch));
+            if (voterChange != null) {
+                voterChange.completeExceptionally(new NotLeaderException(NONE, epoch));
+                voterChange = null;
+            }
             leader = null;
         }
         tally = null;
@@ -643,7 +848,7 @@ public final class RaftNode {
 
     /** A follower whose leader went quiet: voters look for a new one, observers ask around. */
     private void lostLeader() {
-        if (config.isVoter()) {
+        if (isVoter()) {
             becomeProspective();
         } else {
             suspectVoter = leaderId; // it went quiet: look for its successor among the others first
@@ -659,7 +864,7 @@ public final class RaftNode {
         // What we report about our log must survive a crash.
         log.flush();
         electionDeadline = now + randomElectionTimeout();
-        tally = new VoteTally(self, config.majority());
+        tally = new VoteTally(self, majority());
         if (tally.won()) {
             becomeCandidate();
             return;
@@ -676,7 +881,7 @@ public final class RaftNode {
         leaderId = NONE;
         persist();
         electionDeadline = now + randomElectionTimeout();
-        tally = new VoteTally(self, config.majority());
+        tally = new VoteTally(self, majority());
         if (tally.won()) {
             becomeLeader();
             return;
@@ -693,7 +898,7 @@ public final class RaftNode {
         long epochStart = log.endOffset();
         // Committing this entry commits everything before it: the only safe way to commit older epochs.
         log.append(LogEntry.leaderChange(epochStart, epoch));
-        leader = new LeaderState(self, config.voters().keySet(), epochStart, now);
+        leader = new LeaderState(self, voterSet().ids(), epochStart, now);
         sendBeginEpoch(otherVoters());
         updateHighWatermark();
     }
@@ -705,7 +910,7 @@ public final class RaftNode {
     }
 
     private List<Integer> otherVoters() {
-        return config.voters().keySet().stream().filter(v -> v != self).toList();
+        return voterSet().ids().stream().filter(v -> v != self).toList();
     }
 
     private long randomElectionTimeout() {

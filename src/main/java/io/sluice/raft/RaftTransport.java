@@ -8,4 +8,12 @@ package io.sluice.raft;
  */
 public interface RaftTransport {
     void send(int to, RaftMessage message);
+
+    /**
+     * Where nodes are now: the voters of a dynamic quorum change as the log says, and a leader an observer
+     * has only heard of comes with its address. Ids missing here keep what the transport knew. Transports
+     * that route by id alone (the simulator's) ignore it.
+     */
+    default void updateAddresses(java.util.Map<Integer, String> addresses) {
+    }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -30,6 +31,11 @@ import org.jboss.logging.Logger;
  * Frames read on either kind of connection are decoded on the event loop and handed to {@code inbound},
  * which must not block (the Raft driver only enqueues them on its own thread).
  *
+ * <p>Sharing the port: a connection whose first frame is not a Raft frame (a Kafka request, whose api key
+ * starts with a zero byte where every Raft frame starts with its version tag) is handed, with the bytes
+ * read so far, to the {@link #shareListener foreign connection handler}, so the controller listener can
+ * also answer Kafka's tools (KIP-853's {@code --bootstrap-controller}).
+ *
  * <p>Threading: every piece of connection state lives on one Vert.x context; {@link #send} may be called
  * from any thread, encodes there and hops onto the context to write.
  */
@@ -40,6 +46,8 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
     private static final int MAX_QUEUED_WHILE_CONNECTING = 256;
     private static final long INITIAL_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1000;
+    /** The first byte of every serialized RaftFrame: the tag of field 1 (version), a varint. */
+    private static final byte RAFT_FRAME_FIRST_BYTE = 0x08;
 
     /** A peer's address as written in controller.quorum.voters ({@code id@host:port}). */
     public record Address(String host, int port) {
@@ -67,6 +75,7 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
     private final Map<Integer, NetSocket> accepted = new HashMap<>();
     private NetServer server;
     private volatile boolean closed;
+    private volatile BiConsumer<NetSocket, Buffer> foreign;
 
     /** One outbound connection and what it needs to come back after a loss. Confined to the context. */
     private final class Peer {
@@ -110,6 +119,40 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
             server.listen().onSuccess(s -> bound.complete(s.actualPort())).onFailure(bound::fail);
         });
         return bound.future();
+    }
+
+    /**
+     * Accepted connections that do not speak Raft go to {@code handler} with the bytes already read;
+     * without one they are closed as garbage.
+     */
+    public void shareListener(BiConsumer<NetSocket, Buffer> handler) {
+        this.foreign = handler;
+    }
+
+    @Override
+    public void updateAddresses(Map<Integer, String> addresses) {
+        Map<Integer, Address> parsed = new HashMap<>();
+        addresses.forEach((id, address) -> {
+            try {
+                parsed.put(id, Address.parse(address));
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("Raft node %d: ignoring address '%s' of node %d: %s", self, address, id, e.getMessage());
+            }
+        });
+        context.runOnContext(v -> parsed.forEach((id, address) -> {
+            if (id == self || closed) {
+                return;
+            }
+            Peer peer = peers.get(id);
+            if (peer == null) {
+                peers.put(id, new Peer(id, address));
+            } else if (!peer.address.equals(address)) {
+                peer.address = address;
+                if (peer.socket != null) {
+                    peer.socket.close(); // reconnects to the new address on the next send
+                }
+            }
+        }));
     }
 
     @Override
@@ -202,15 +245,34 @@ public final class TcpRaftTransport implements RaftTransport, AutoCloseable {
         }));
     }
 
+    /** Reads until the first frame shows whether the connection speaks Raft. */
     private void onAccepted(NetSocket socket) {
+        Buffer head = Buffer.buffer();
+        socket.exceptionHandler(e -> socket.close());
+        socket.handler(chunk -> {
+            head.appendBuffer(chunk);
+            if (head.length() < 5) {
+                return;
+            }
+            BiConsumer<NetSocket, Buffer> handler = foreign;
+            if (head.getByte(4) == RAFT_FRAME_FIRST_BYTE || handler == null) {
+                acceptRaft(socket).handle(head);
+            } else {
+                handler.accept(socket, head);
+            }
+        });
+    }
+
+    private RecordParser acceptRaft(NetSocket socket) {
         int[] remoteId = {Integer.MIN_VALUE};
-        socket.handler(framer(socket, remoteId));
+        RecordParser parser = framer(socket, remoteId);
+        socket.handler(parser);
         socket.closeHandler(x -> context.runOnContext(y -> {
             if (remoteId[0] != Integer.MIN_VALUE && accepted.get(remoteId[0]) == socket) {
                 accepted.remove(remoteId[0]);
             }
         }));
-        socket.exceptionHandler(e -> socket.close());
+        return parser;
     }
 
     /** Splits the byte stream into frames and decodes each; a bad frame closes the connection. */

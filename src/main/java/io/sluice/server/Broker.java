@@ -60,13 +60,22 @@ public final class Broker implements AutoCloseable {
         requirePlaintextListeners();
         parts = BrokerParts.assemble(config, meters, vertx);
         for (ListenerConfig listener : config.listeners()) {
-            if (config.controllerListenerNames().contains(listener.name())) {
-                continue; // bound by the metadata backend, which serves the Raft quorum there
-            }
             ListenerSettings settings = new ListenerSettings(listener.name(),
                     config.securityProtocolFor(listener.name()).name, listener.host(), listener.port(),
                     config.getInt("socket.request.max.bytes"), config.getLong("queued.max.request.bytes"),
                     config.getInt("queued.max.requests"), config.getLong("connections.max.idle.ms"));
+            if (config.controllerListenerNames().contains(listener.name())) {
+                // Bound by the metadata backend, which serves the Raft quorum there and hands over the
+                // connections that speak Kafka (kafka-metadata-quorum --bootstrap-controller).
+                boolean quorumListener = listener.name().equals(config.controllerListenerNames().get(0));
+                parts.controllerDispatcher().filter(d -> quorumListener).ifPresent(dispatcher -> {
+                    KafkaListener shared = new KafkaListener(vertx, settings, dispatcher, meters);
+                    if (parts.backend().shareControllerListener(shared::adopt)) {
+                        listeners.add(shared);
+                    }
+                });
+                continue;
+            }
             KafkaListener kafkaListener = new KafkaListener(vertx, settings, parts.dispatcher(), meters);
             int port = await(kafkaListener.start());
             listeners.add(kafkaListener);

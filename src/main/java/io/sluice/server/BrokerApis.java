@@ -4,6 +4,8 @@ import io.sluice.metadata.ControllerChannel;
 import io.sluice.server.config.MetadataMode;
 import io.sluice.protocol.handler.AlterPartitionReassignmentsHandler;
 import io.sluice.protocol.handler.DescribeQuorumHandler;
+import io.sluice.protocol.handler.AddRaftVoterHandler;
+import io.sluice.protocol.handler.RemoveRaftVoterHandler;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.protocol.handler.ConsumerGroupDescribeHandler;
 import io.sluice.protocol.handler.ConsumerGroupHeartbeatHandler;
@@ -120,7 +122,9 @@ final class BrokerApis {
         }
         // The metadata quorum exists in kraft mode only; a ZooKeeper-mode broker does not offer the API, as Kafka's.
         if (config.metadataMode() == MetadataMode.KRAFT) {
-            registry.register(new DescribeQuorumHandler(controller));
+            registry.register(new DescribeQuorumHandler(controller))
+                    .register(new AddRaftVoterHandler(controller))
+                    .register(new RemoveRaftVoterHandler(controller));
         }
         // A zk-mode controller broker takes its peers' ISR changes on the broker listeners, as Kafka 3.x's.
         if (config.metadataMode() == MetadataMode.ZK) {

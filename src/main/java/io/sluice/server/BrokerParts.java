@@ -66,6 +66,8 @@ public final class BrokerParts implements AutoCloseable {
     private final ExecutorService requestHandlers;
     private final ScheduledExecutorService timer;
     private final RequestDispatcher dispatcher;
+    /** Kafka requests on the controller listener (kraft controllers only). */
+    private final Optional<RequestDispatcher> controllerDispatcher;
     private final GroupCoordinator groupCoordinator;
     private final Optional<ControllerSchedule> controllerSchedule;
     private final TransactionCoordinator transactionCoordinator;
@@ -73,7 +75,8 @@ public final class BrokerParts implements AutoCloseable {
     private BrokerParts(BrokerConfig config, LogManager logs, MetadataBackend backend, Controller controller,
                         ControllerChannel controllerChannel, ReplicaManager replicas, ExecutorService requestHandlers,
                         ScheduledExecutorService timer, RequestDispatcher dispatcher, GroupCoordinator groupCoordinator,
-                        Optional<ControllerSchedule> controllerSchedule, TransactionCoordinator transactionCoordinator) {
+                        Optional<ControllerSchedule> controllerSchedule, TransactionCoordinator transactionCoordinator,
+                        Optional<RequestDispatcher> controllerDispatcher) {
         this.config = config;
         this.logs = logs;
         this.backend = backend;
@@ -83,6 +86,7 @@ public final class BrokerParts implements AutoCloseable {
         this.requestHandlers = requestHandlers;
         this.timer = timer;
         this.dispatcher = dispatcher;
+        this.controllerDispatcher = controllerDispatcher;
         this.groupCoordinator = groupCoordinator;
         this.controllerSchedule = controllerSchedule;
         this.transactionCoordinator = transactionCoordinator;
@@ -127,8 +131,15 @@ public final class BrokerParts implements AutoCloseable {
         // Strong references: Micrometer holds a gauge's object weakly, and nothing else keeps these suppliers.
         backend.gauges().forEach((name, value) -> Gauge.builder(name, value, DoubleSupplier::getAsDouble)
                 .strongReference(true).register(meters));
+        Optional<RequestDispatcher> controllerDispatcher = Optional.empty();
+        if (config.metadataMode() == MetadataMode.KRAFT && config.processRoles().contains("controller")) {
+            HandlerRegistry controllerApis = ControllerApis.registry(backend, controllerChannel);
+            controllerDispatcher = Optional.of(new RequestDispatcher(controllerApis, requestHandlers,
+                    new RequestMetrics(meters, controllerApis)));
+        }
         return new BrokerParts(config, logs, backend, controller, controllerChannel, replicas, requestHandlers, timer,
-                dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator);
+                dispatcher, groupCoordinator, controllerSchedule(config, controller), transactionCoordinator,
+                controllerDispatcher);
     }
 
     /**
@@ -304,6 +315,10 @@ public final class BrokerParts implements AutoCloseable {
 
     public GroupCoordinator groupCoordinator() {
         return groupCoordinator;
+    }
+
+    Optional<RequestDispatcher> controllerDispatcher() {
+        return controllerDispatcher;
     }
 
     RequestDispatcher dispatcher() {

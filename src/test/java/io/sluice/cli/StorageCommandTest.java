@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.metadata.kraft.MetaProperties;
+import io.sluice.raft.FileRaftLog;
+import io.sluice.raft.LogEntry;
+import io.sluice.raft.VoterSet;
+import io.sluice.raft.VoterSetCodec;
+import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +107,53 @@ class StorageCommandTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(Files.exists(tmp.resolve("fromenv").resolve("meta.properties")));
         assertFalse(Files.exists(tmp.resolve("a").resolve("meta.properties")));
+    }
+
+    @Test
+    void formatBootstrapsADynamicQuorumWithItsInitialControllers() throws IOException {
+        Path config = Files.createTempFile(tmp, "controller", ".properties");
+        Files.writeString(config, "node.id=3\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\n"
+                + "controller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=localhost:9093\n"
+                + "log.dirs=" + tmp.resolve("a") + "\n");
+        String clusterId = Uuid.randomUuid().toString();
+        CliRun none = CliRun.run("storage", "format", "-t", clusterId, "-c", config.toString());
+        assertEquals(1, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("you must specify one of the following: --standalone, --initial-controllers, "
+                + "or --no-initial-controllers"), none.err());
+        CliRun both = CliRun.run("storage", "format", "-t", clusterId, "-c", config.toString(), "-s", "-N");
+        assertEquals(1, both.exitCode(), both.toString());
+        String three = Uuid.randomUuid().toString();
+        String four = Uuid.randomUuid().toString();
+        CliRun notUs = CliRun.run("storage", "format", "-t", clusterId, "-c", config.toString(),
+                "--initial-controllers", "4@host4:9093:" + four);
+        assertEquals(1, notUs.exitCode(), notUs.toString());
+        assertTrue(notUs.err().contains("does not name this node"), notUs.err());
+        assertFalse(Files.exists(tmp.resolve("a").resolve("meta.properties")), "a refused format writes nothing");
+
+        CliRun run = CliRun.run("storage", "format", "-t", clusterId, "-c", config.toString(),
+                "--initial-controllers", "3@localhost:9093:" + three + ",4@host4:9093:" + four);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals(Optional.of(three), MetaProperties.directoryId(tmp.resolve("a")),
+                "the metadata directory takes the directory id the initial voters name it by");
+        try (FileRaftLog log = new FileRaftLog(tmp.resolve("a").resolve("__cluster_metadata-0"))) {
+            assertEquals(1, log.endOffset(), "the initial voter set is the log's first entry");
+            LogEntry first = log.entry(0);
+            assertTrue(first.control());
+            VoterSet voters = VoterSetCodec.decodeControl(first.data()).orElseThrow();
+            assertEquals(List.of(3, 4), List.copyOf(voters.ids()));
+            assertEquals(four, voters.voter(4).orElseThrow().directoryId());
+            assertEquals("host4:9093", voters.voter(4).orElseThrow().raftAddress());
+            assertEquals("CONTROLLER", voters.voter(4).orElseThrow().endpoints().get(0).listener());
+        }
+    }
+
+    @Test
+    void aStaticQuorumRefusesTheDynamicFormatFlags() throws IOException {
+        Path config = config(tmp.resolve("a").toString(), null, "broker,controller", "");
+        CliRun run = CliRun.run("storage", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
+                "--no-initial-controllers");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("You cannot specify controller.quorum.voters"), run.err());
     }
 
     private Path config(String logDirs, String metadataDir, String roles, String extra) throws IOException {

@@ -11,11 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The {@code meta.properties} file that marks a formatted storage directory, in Kafka's format
- * (java Properties with {@code cluster.id}, {@code node.id}, {@code version=1}) so Kafka's tools
- * and operators read it as they would Kafka's own.
+ * (java Properties with {@code cluster.id}, {@code node.id}, {@code version=1}, and since KIP-858 a
+ * {@code directory.id} of its own) so Kafka's tools and operators read it as they would Kafka's own:
+ * kafka-metadata-quorum add-controller reads the controller's directory id from it. The directory id is
+ * not part of a directory's identity here (two formats of one node and cluster are the same), so it is
+ * read apart ({@link #directoryId}).
  */
 public record MetaProperties(String clusterId, int nodeId) {
     public static final String FILE_NAME = "meta.properties";
@@ -26,13 +30,37 @@ public record MetaProperties(String clusterId, int nodeId) {
      * values is a no-op (so a single node can format itself on every start); different values are refused.
      */
     public static void format(Path dir, String clusterId, int nodeId) {
+        format(dir, clusterId, nodeId, Uuid.randomUuid().toString());
+    }
+
+    /** As {@link #format(Path, String, int)}, with the directory id a new file gets. */
+    public static void format(Path dir, String clusterId, int nodeId, String directoryId) {
         MetaProperties wanted = new MetaProperties(clusterId, nodeId);
         Optional<MetaProperties> existing = read(dir);
         if (existing.isPresent()) {
             existing.get().requireSame(wanted, dir);
         } else {
-            wanted.write(dir);
+            wanted.write(dir, directoryId);
         }
+    }
+
+    /** The directory's {@code directory.id} (a Kafka Uuid), if it was formatted with one. */
+    public static Optional<String> directoryId(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(load(file).getProperty("directory.id")).map(String::trim);
+    }
+
+    private static Properties load(Path file) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+        return props;
     }
 
     public static Optional<MetaProperties> read(Path dir) {
@@ -40,12 +68,7 @@ public record MetaProperties(String clusterId, int nodeId) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
+        Properties props = load(file);
         String version = props.getProperty("version");
         String clusterId = props.getProperty("cluster.id");
         String nodeId = props.getProperty("node.id");
@@ -60,14 +83,20 @@ public record MetaProperties(String clusterId, int nodeId) {
         }
     }
 
-    /** Writes the file durably: a crash leaves either no file or a whole one, never half of one. */
+    /** Writes the file durably with a new directory id. */
     public void write(Path dir) {
+        write(dir, Uuid.randomUuid().toString());
+    }
+
+    /** Writes the file durably: a crash leaves either no file or a whole one, never half of one. */
+    public void write(Path dir, String directoryId) {
         Path file = dir.resolve(FILE_NAME);
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         Properties props = new Properties();
         props.setProperty("cluster.id", clusterId);
         props.setProperty("node.id", Integer.toString(nodeId));
         props.setProperty("version", VERSION);
+        props.setProperty("directory.id", directoryId);
         try {
             Files.createDirectories(dir);
             try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -23,6 +23,16 @@ import io.sluice.raft.RaftMessage;
 import io.sluice.raft.RaftNode;
 import io.sluice.raft.Role;
 import io.sluice.raft.TcpRaftTransport;
+import io.sluice.raft.TcpRaftTransport.Address;
+import io.sluice.raft.Voter;
+import io.sluice.raft.VoterSet;
+import io.sluice.metadata.BrokerEndpoint;
+import io.sluice.metadata.QuorumVoter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +82,8 @@ public final class RaftBackend implements MetadataBackend {
     public static final String LOG_DIR_NAME = "__cluster_metadata-0";
     /** How long a forwarded controller request waits for its answer: Kafka's request.timeout.ms default. */
     private static final long FORWARD_TIMEOUT_MS = 30_000;
+    /** Pause between attempts at a voter change that has to wait (the previous one, or a voter catching up). */
+    private static final long VOTER_CHANGE_RETRY_MS = 100;
 
     private final RaftBackendSettings settings;
     private final Vertx vertx;
@@ -94,6 +106,8 @@ public final class RaftBackend implements MetadataBackend {
     private volatile long raftLogEnd;
     private TcpRaftTransport transport;
     private FileRaftLog log;
+    /** The voters as the Raft node last saw them (read from any thread; the set is immutable). */
+    private volatile VoterSet voterSet = new VoterSet(Map.of());
     /** Answers requests forwarded to this node while it is the active controller; runs on the callback thread. */
     private volatile ControllerRequestHandler controllerRequests;
 
@@ -278,6 +292,69 @@ public final class RaftBackend implements MetadataBackend {
     }
 
     @Override
+    public CompletableFuture<Void> addVoter(QuorumVoter voter, long timeoutMs) {
+        Voter raftVoter = raftVoter(voter);
+        return changeVoters(() -> driver.node().addVoter(raftVoter), System.currentTimeMillis() + timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> updateVoter(QuorumVoter voter, long timeoutMs) {
+        Voter raftVoter = raftVoter(voter);
+        return changeVoters(() -> driver.node().updateVoter(raftVoter), System.currentTimeMillis() + timeoutMs);
+    }
+
+    private static Voter raftVoter(QuorumVoter voter) {
+        return new Voter(voter.id(), voter.directoryId(), voter.endpoints().stream()
+                .map(e -> new Voter.Endpoint(e.listenerName(), QuorumBootstrap.address(e.host(), e.port()))).toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> removeVoter(int voterId, String directoryId, long timeoutMs) {
+        return changeVoters(() -> driver.node().removeVoter(voterId, directoryId),
+                System.currentTimeMillis() + timeoutMs);
+    }
+
+    /**
+     * Runs a voter change on the Raft thread; while the previous change or the new voter's catching up is
+     * under way it tries again until the deadline, as Kafka's leader waits within the request's timeout.
+     */
+    private CompletableFuture<Void> changeVoters(Supplier<CompletableFuture<Void>> change,
+            long deadline) {
+        return handOff(driver.call(change::get).thenCompose(f -> f).handle((ok, error) -> {
+            if (error == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (VoterChangeErrors.retriable(cause) && System.currentTimeMillis() + VOTER_CHANGE_RETRY_MS < deadline
+                    && !closed) {
+                return CompletableFuture.supplyAsync(() -> null,
+                        CompletableFuture.delayedExecutor(VOTER_CHANGE_RETRY_MS, TimeUnit.MILLISECONDS))
+                        .thenCompose(x -> changeVoters(change, deadline));
+            }
+            return CompletableFuture.<Void>failedFuture(VoterChangeErrors.toKafka(cause));
+        }).thenCompose(f -> f));
+    }
+
+    @Override
+    public List<QuorumVoter> quorumVoters() {
+        return voterSet.voters().values().stream().map(v -> new QuorumVoter(v.id(),
+                v.directoryId().isEmpty() ? Uuid.ZERO_UUID.toString() : v.directoryId(),
+                v.endpoints().stream().map(e -> {
+                    Address a = Address.parse(e.address());
+                    return new BrokerEndpoint(e.listener(), a.host(), a.port(), "PLAINTEXT");
+                }).toList())).toList();
+    }
+
+    @Override
+    public boolean shareControllerListener(BiConsumer<NetSocket, Buffer> kafkaConnections) {
+        if (transport == null || settings.listenAddress().isEmpty()) {
+            return false;
+        }
+        transport.shareListener(kafkaConnections);
+        return true;
+    }
+
+    @Override
     public CompletableFuture<DescribeQuorumResponseData> describeQuorum() {
         return handOff(driver.call(() -> driver.node().quorumStatus()
                 .map(status -> QuorumDescription.of(status, System.currentTimeMillis()))
@@ -354,6 +431,7 @@ public final class RaftBackend implements MetadataBackend {
             caughtUp.complete(null);
         }
         forwarder.onStep(leader, active, controllerRequests, driver.now());
+        voterSet = node.voterSet();
         raftLeader = leader;
         raftEpoch = node.epoch();
         raftHighWatermark = node.highWatermark();

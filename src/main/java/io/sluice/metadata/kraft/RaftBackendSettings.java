@@ -4,6 +4,7 @@ import io.sluice.raft.RaftConfig;
 import io.sluice.raft.TcpRaftTransport.Address;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -37,12 +38,23 @@ public record RaftBackendSettings(Path metadataLogDir, RaftConfig raft, Map<Inte
      */
     public static RaftConfig raftConfig(int nodeId, Map<Integer, Address> voters, long electionTimeoutMs,
             long fetchTimeoutMs, long appendLingerMs, long snapshotIntervalEntries) {
+        return raftConfig(nodeId, voters, "", List.of(), electionTimeoutMs, fetchTimeoutMs, appendLingerMs,
+                snapshotIntervalEntries);
+    }
+
+    /**
+     * As above, for a static quorum ({@code voters}) or a dynamic one (no voters; the bootstrap servers, and
+     * this node's metadata directory id to be named by in voter changes).
+     */
+    public static RaftConfig raftConfig(int nodeId, Map<Integer, Address> voters, String directoryId,
+            List<String> bootstrapServers, long electionTimeoutMs, long fetchTimeoutMs, long appendLingerMs,
+            long snapshotIntervalEntries) {
         Map<Integer, String> byId = new TreeMap<>();
         voters.forEach((id, a) -> byId.put(id, a.host() + ":" + a.port()));
         boolean alone = voters.size() == 1 && voters.containsKey(nodeId);
         long election = alone ? 1 : electionTimeoutMs;
         long fetchMaxWait = Math.max(1, Math.min(500, fetchTimeoutMs / 4));
         return new RaftConfig(nodeId, byId, election, election, fetchTimeoutMs, fetchMaxWait, fetchTimeoutMs, 50,
-                appendLingerMs, 1000, snapshotIntervalEntries, 1 << 20);
+                appendLingerMs, 1000, snapshotIntervalEntries, 1 << 20, directoryId, bootstrapServers);
     }
 }

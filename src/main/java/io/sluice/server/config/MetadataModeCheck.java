@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigException;
 /** Decides the metadata mode and enforces the keys each mode cannot do without. */
 final class MetadataModeCheck {
     private static final Pattern VOTER = Pattern.compile("^\\d+@(\\[[0-9A-Fa-f:.%]+]|[^:\\[\\]@]+):\\d+$");
+    private static final Pattern BOOTSTRAP_SERVER = Pattern.compile("^(\\[[0-9A-Fa-f:.%]+]|[^:\\[\\]@]+):\\d+$");
 
     private MetadataModeCheck() {}
 
@@ -70,6 +71,12 @@ final class MetadataModeCheck {
         if (voters.isEmpty() && bootstrap.isEmpty()) {
             throw new ConfigException("controller.quorum.voters", "",
                     "either controller.quorum.voters or controller.quorum.bootstrap.servers must be set");
+        }
+        for (String server : bootstrap) {
+            if (!BOOTSTRAP_SERVER.matcher(server.trim()).matches()) {
+                throw new ConfigException("controller.quorum.bootstrap.servers", String.join(",", bootstrap),
+                        "entry '" + server + "' is not of the form host:port");
+            }
         }
         for (String voter : voters) {
             if (!VOTER.matcher(voter).matches()) {

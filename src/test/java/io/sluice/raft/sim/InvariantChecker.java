@@ -48,11 +48,11 @@ public final class InvariantChecker {
     private int maxEpoch;
 
     /** How much a run exercised, to show the seeds are not trivially quiet. */
-    public record Coverage(long committed, int maxEpoch, int snapshotLoads) {
+    public record Coverage(long committed, int maxEpoch, int snapshotLoads, int voterChanges) {
     }
 
-    Coverage coverage() {
-        return new Coverage(committed.size(), maxEpoch, snapshotLoads);
+    Coverage coverage(int voterChanges) {
+        return new Coverage(committed.size(), maxEpoch, snapshotLoads, voterChanges);
     }
 
     long committedEnd() {
@@ -135,6 +135,10 @@ public final class InvariantChecker {
             Integer other = leaderOfEpoch.putIfAbsent(raft.epoch(), n.id);
             if (other != null && other != n.id) {
                 fail("two leaders in epoch " + raft.epoch() + ": " + other + " and " + n.id);
+            }
+            if (!w.leading && !raft.voterSet().contains(n.id)) {
+                fail("node " + n.id + " leads epoch " + raft.epoch() + " but is not in its voter set "
+                        + raft.voterSet().ids());
             }
             if (!w.leading) {
                 // Leader completeness: a new leader holds every entry committed so far.

@@ -1,6 +1,10 @@
 package io.sluice.raft.sim;
 
+import io.sluice.raft.LogEntry;
 import io.sluice.raft.RaftConfig;
+import io.sluice.raft.Voter;
+import io.sluice.raft.VoterSet;
+import io.sluice.raft.VoterSetCodec;
 import io.sluice.raft.RaftNode;
 import io.sluice.raft.Role;
 
@@ -18,6 +22,10 @@ import java.util.TreeMap;
  * writes, symmetric and one-way partitions, loss, duplication, delay), then a healed phase in which
  * a leader must emerge and commit again. Clients append throughout. Safety is checked after every
  * event; liveness at the end.
+ *
+ * <p>Odd seeds run a dynamic quorum (KIP-853): the initial voters find their voter set in the first
+ * entry of their logs, nodes reach the leader through bootstrap servers, and during the fault phase
+ * the leader is asked to add a spare controller or remove a voter (itself included), one change at a time.
  */
 public final class Simulation {
 
@@ -32,12 +40,16 @@ public final class Simulation {
     private final long seed;
     private final Plan plan;
     private final Random random;
-    private final SimScheduler scheduler = new SimScheduler(120);
+    private final SimScheduler scheduler = new SimScheduler(Integer.getInteger("sim.trace", 120));
     private final SimNetwork network;
     private final InvariantChecker checker = new InvariantChecker();
     private final Map<Integer, SimNode> nodes = new TreeMap<>();
     private final List<SimNode> nodeList;
     private final Map<Integer, String> voters = new TreeMap<>();
+    private final boolean dynamic;
+    /** A dynamic quorum's controller that is not a voter now: the next one to add. */
+    private int spare = -1;
+    private int voterChanges;
     private int nextRecord;
     /** First offset acknowledged for an append submitted after the faults healed, or -1. */
     private long healedCommit = -1;
@@ -48,9 +60,19 @@ public final class Simulation {
         this.random = new Random(seed);
         this.network = new SimNetwork(scheduler, random, this::deliver, 1 + random.nextInt(30));
         int voterCount = random.nextBoolean() ? 3 : 5;
+        this.dynamic = seed % 2 == 1;
         for (int id = 1; id <= voterCount; id++) {
             voters.put(id, "sim:" + id);
             nodes.put(id, new SimNode(id));
+        }
+        if (dynamic) {
+            byte[] initial = VoterSetCodec.encode(voterSet(voters.keySet()));
+            nodes.values().forEach(n -> {
+                n.log.append(new LogEntry(0, 0, true, initial)); // what `storage format` writes
+                n.log.flush();
+            });
+            spare = voterCount + 1;
+            nodes.put(spare, new SimNode(spare));
         }
         nodes.put(OBSERVER, new SimNode(OBSERVER));
         nodeList = List.copyOf(nodes.values());
@@ -68,13 +90,16 @@ public final class Simulation {
             }
             scheduleFault(random.nextInt(200));
             scheduleClient(random.nextInt(20));
+            if (dynamic) {
+                scheduleVoterChange(100 + random.nextInt(300));
+            }
             scheduler.at(plan.faultMs(), "HEAL all", this::healAll);
             long end = plan.faultMs() + plan.healedMs();
             while (scheduler.runNext(end)) {
                 checker.afterStep(nodeList);
             }
             checkLiveness();
-            return checker.coverage();
+            return checker.coverage(voterChanges);
         } catch (RuntimeException e) { // a SimulationFailure or a node that threw
             throw new AssertionError("seed " + seed + " failed at t=" + scheduler.now() + ": " + e
                     + "\nreplay: -Dsim.seed=" + seed + "\nlast events:\n" + scheduler.trace()
@@ -83,11 +108,69 @@ public final class Simulation {
     }
 
     private void start(SimNode n) {
-        n.start(config(n.id), (to, message) -> network.send(n.id, to, message), seed, scheduler.now());
+        n.start(config(n.id), (to, message) -> network.send(n.id, bootstrapTarget(to), message), seed,
+                scheduler.now());
     }
 
     private RaftConfig config(int id) {
-        return new RaftConfig(id, voters, 100, 100, 250, 80, 120, 20, 5, 20, 30, 5);
+        if (!dynamic) {
+            return new RaftConfig(id, voters, 100, 100, 250, 80, 120, 20, 5, 20, 30, 5);
+        }
+        // A dynamic quorum's snapshot starts with its voter set (~25 bytes a voter): larger chunks keep the
+        // number of chunks per snapshot, hence the time a download takes, close to the static runs'.
+        return new RaftConfig(id, voters, 100, 100, 250, 80, 120, 20, 5, 20, 30, 40)
+                .dynamic(directoryId(id), List.copyOf(voters.values()));
+    }
+
+    /** A bootstrap server's stand-in id (-2 - index) is the initial voter at that index. */
+    private int bootstrapTarget(int to) {
+        return to <= -2 ? List.copyOf(voters.keySet()).get(-2 - to) : to;
+    }
+
+    private static String directoryId(int id) {
+        return "dir-" + id;
+    }
+
+    private static VoterSet voterSet(Iterable<Integer> ids) {
+        Map<Integer, Voter> set = new TreeMap<>();
+        for (int id : ids) {
+            set.put(id, new Voter(id, directoryId(id), List.of(new Voter.Endpoint("CONTROLLER", "sim:" + id))));
+        }
+        return new VoterSet(set);
+    }
+
+    // ---------------------------------------------------------------- voter changes
+
+    private void scheduleVoterChange(long at) {
+        if (at >= plan.faultMs()) {
+            return;
+        }
+        scheduler.at(at, "voter change", () -> {
+            changeVoters();
+            scheduleVoterChange(scheduler.now() + 50 + random.nextInt(300));
+        });
+    }
+
+    /** Adds the spare if it is not a voter, else removes a random voter, which becomes the spare. */
+    private void changeVoters() {
+        Optional<SimNode> leader = currentLeader();
+        if (leader.isEmpty()) {
+            return;
+        }
+        RaftNode raft = leader.get().raft;
+        if (!raft.voterSet().contains(spare)) {
+            int adding = spare;
+            scheduler.note("ADD VOTER " + adding + " via " + leader.get().id);
+            raft.addVoter(voterSet(List.of(adding)).voters().get(adding)).thenRun(() -> voterChanges++);
+        } else {
+            List<Integer> ids = List.copyOf(raft.voterSet().ids());
+            int removing = ids.get(random.nextInt(ids.size()));
+            scheduler.note("REMOVE VOTER " + removing + " via " + leader.get().id);
+            raft.removeVoter(removing, directoryId(removing)).thenRun(() -> {
+                voterChanges++;
+                spare = removing;
+            });
+        }
     }
 
     private void deliver(int to, io.sluice.raft.RaftMessage message) {

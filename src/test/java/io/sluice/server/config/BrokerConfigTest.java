@@ -153,6 +153,9 @@ class BrokerConfigTest {
         assertTrue(invalid(noQuorum).getMessage().contains("controller.quorum.voters"));
         noQuorum.put("controller.quorum.bootstrap.servers", "localhost:9093");
         assertEquals(MetadataMode.KRAFT, BrokerConfig.fromProperties(noQuorum).metadataMode());
+        noQuorum.put("controller.quorum.bootstrap.servers", "localhost:9093,1@localhost:9094");
+        assertTrue(invalid(noQuorum).getMessage().contains("'1@localhost:9094' is not of the form host:port"),
+                invalid(noQuorum).getMessage());
         Map<String, String> noControllerListener = kraft("listeners", "PLAINTEXT://:9092");
         noControllerListener.remove("controller.listener.names");
         assertTrue(invalid(noControllerListener).getMessage().contains("controller.listener.names"));
