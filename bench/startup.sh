@@ -13,8 +13,9 @@
 #   idle RSS       = VmRSS IDLE_SETTLE_S (15 s, as the anchor's bench-startup.sh) after ready.
 # Kafka is started by the anchor's start-kafka-kraft.sh (its STARTUP line, its probe); Sluice by
 # bench/sluice-launch.sh (the anchor's arm_probe/await_probe, as compare-with-kafka.sh).
-# Heap policy (as compare-with-kafka.sh): Kafka -Xmx1g -Xms1g (kafka-server-start.sh), Sluice -Xmx1g
-# (no -Xms); both get Kafka's KAFKA_JVM_PERFORMANCE_OPTS (G1, MaxGCPauseMillis=20, ...).
+# JVM flags: each broker as its own launcher runs it. Kafka: -Xmx1g -Xms1g (kafka-server-start.sh) and
+# KAFKA_JVM_PERFORMANCE_OPTS (G1, ...); Sluice: bin/sluice's defaults (serial GC, -Xms32m -Xmx1g;
+# SLUICE_HEAP_OPTS / SLUICE_JVM_OPTS override them as KAFKA_HEAP_OPTS / KAFKA_JVM_PERFORMANCE_OPTS).
 #
 # Env: IDLE_SETTLE_S (15)  READY_TIMEOUT_S (120)  SLUICE_PORT (19195; controller +1, management +2)
 #      JDK17 (/usr/bin/java)  JDK25 (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
@@ -128,10 +129,10 @@ run_kafka() { # REPEAT
 }
 run_sluice() { # CONFIG REPEAT
   case $1 in
-    jdk17) SLUICE_JAVA=$JDK17 SLUICE_EXTRA_OPTS= ;;
-    jdk25) SLUICE_JAVA=$JDK25 SLUICE_EXTRA_OPTS= ;;
-    # AOTMode=on: fail rather than silently run without the cache (bin/sluice probes the same way).
-    jdk25-aot) SLUICE_JAVA=$JDK25 SLUICE_EXTRA_OPTS="-XX:AOTCache=$AOT_CACHE -XX:AOTMode=on" ;;
+    jdk17) SLUICE_JAVA=$JDK17 SLUICE_AOT=off ;;
+    jdk25) SLUICE_JAVA=$JDK25 SLUICE_AOT=off ;;
+    # on: the JVM refuses to start rather than silently run without the cache.
+    jdk25-aot) SLUICE_JAVA=$JDK25 SLUICE_AOT=on ;;
   esac
   arm_first_produce "127.0.0.1:$SLUICE_PORT" "$OUT/$1-probe-$2.out" "http://127.0.0.1:$SLUICE_MPORT/q/health/ready"
   start_sluice "$1-$2"
@@ -148,15 +149,12 @@ run_sluice() { # CONFIG REPEAT
 for p in 19092 19093; do port_busy "$p" && die "port $p is in use (an anchor Kafka running? stop it with stop-kafka.sh)"; done
 for p in "$SLUICE_PORT" "$SLUICE_CPORT" "$SLUICE_MPORT"; do port_busy "$p" && die "port $p is in use"; done
 SLUICE_DIR=$(mktemp -d /tmp/sluice-startbench.XXXXXX)
-# The AOT cache records the classpath as the training run saw it, relative to target/quarkus-app
-# ("quarkus-run.jar"): the JVM accepts it only when started from that directory ("Required classpath
-# entry does not exist: quarkus-run.jar" otherwise). Every Sluice config starts from there, as
-# deploy/README.md runs it; all other paths here are absolute.
-cd "$(dirname "$SLUICE_JAR")"
+# bin/sluice-aot-train records the jars by absolute path, so the cache serves from any directory.
+cd "$OUT"
 {
   echo "# startup.sh date=$(date -Is) host_cpus=$(nproc) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) repeats=$REPEATS idle_settle_s=$IDLE_SETTLE_S sluice=$SLUICE_LABEL"
   echo "# kafka: anchor start-kafka-kraft.sh, $JAVA $BROKER_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS (+GC log, JMX local)"
-  echo "# sluice jvm: $(SLUICE_JAVA='<java>' sluice_jvm)  (jdk17=$JDK17, jdk25=$JDK25, jdk25-aot adds -XX:AOTCache=$AOT_CACHE -XX:AOTMode=on)"
+  echo "# sluice: $(SLUICE_AOT='<off|on>' SLUICE_JAVA=$JDK25 sluice_jvm)  (jdk17=$JDK17 SLUICE_AOT=off, jdk25=$JDK25 SLUICE_AOT=off, jdk25-aot=$JDK25 SLUICE_AOT=on: -XX:AOTCache=$AOT_CACHE -XX:AOTMode=on)"
   echo "# sluice env: $(sluice_env)"
   echo "# jdk17: $("$JDK17" -version 2>&1 | head -1)   jdk25: $("$JDK25" -version 2>&1 | head -1)"
 } | tee "$RESULTS" >&2
