@@ -25,8 +25,10 @@
 #   IDLE_SETTLE_S      default 15 (as bench-startup.sh)
 #   JOIN_ROUNDS        consumer join -> first record, fresh groups per protocol (classic, KIP-848),
 #                      after perf on each broker (default 5; 0 skips); bench/src/JoinToFirstRecord.java
-#   SLUICE_HEAP_OPTS   default "-Xmx1g" (Kafka runs with -Xmx1g -Xms1g)
-#   SLUICE_JVM_OPTS    default: Kafka's KAFKA_JVM_PERFORMANCE_OPTS (G1, MaxGCPauseMillis=20, ...)
+#   SLUICE_HEAP_OPTS   default "-Xmx1g" (Kafka runs with -Xmx1g -Xms1g); given to bin/sluice as KAFKA_HEAP_OPTS
+#   SLUICE_JVM_OPTS    default: Kafka's KAFKA_JVM_PERFORMANCE_OPTS (G1, MaxGCPauseMillis=20, ...), the same
+#                      GC as Kafka for the throughput runs (bin/sluice's own default is the serial collector;
+#                      startup.sh measures that one)
 #   SLUICE_PORT        default 19095 (controller +1, management +2)
 #   SKIP_KAFKA=1       reuse a previous Kafka result file KAFKA_RESULT=path (must contain SUMMARY)
 #   OUT                results dir, default /tmp/sluice-bench/YYYYmmdd-HHMMSS
@@ -57,6 +59,8 @@ READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
 JOIN_ROUNDS=${JOIN_ROUNDS:-5}
 SLUICE_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 SLUICE_LABEL=${SLUICE_LABEL:-sluice-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo dev)}
+SLUICE_HEAP_OPTS=${SLUICE_HEAP_OPTS:-"-Xmx1g"}
+SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-$KAFKA_JVM_PERFORMANCE_OPTS}
 # shellcheck source=bench/sluice-launch.sh
 . "$BENCH_DIR/sluice-launch.sh"    # start_sluice / stop_sluice, SLUICE_* defaults
 KAFKA_LABEL=kafka-$K4_VERSION-kraft

@@ -1,19 +1,24 @@
 # shellcheck shell=bash
 # Start / stop one Sluice broker for the bench scripts (sourced after the anchor's lib.sh, which
 # provides arm_probe/await_probe/probe_ms, launch_daemon, resolve_pid, owned, rss_kb, kb_to_mb).
-# Used by compare-with-kafka.sh and startup.sh so both launch and time Sluice the same way.
+# Used by compare-with-kafka.sh and startup.sh so both launch and time Sluice the same way: through
+# bin/sluice, the launcher a deployment uses, so its JVM defaults and its AOT cache choice are measured.
 #
 # The caller sets (defaults below):
-#   SLUICE_JAR, SLUICE_PORT (controller +1, management +2), SLUICE_HEAP_OPTS, SLUICE_JVM_OPTS,
-#   SLUICE_JAVA (the java binary, default $JAVA), SLUICE_EXTRA_OPTS (e.g. -XX:AOTCache=...),
-#   SLUICE_LABEL, READY_TIMEOUT_S, and SLUICE_DIR (a mktemp -d; data/, pidfile and console logs go there).
+#   SLUICE_PORT (controller +1, management +2), SLUICE_JAVA (the java binary, default $JAVA),
+#   SLUICE_HEAP_OPTS / SLUICE_JVM_OPTS (passed as KAFKA_HEAP_OPTS / KAFKA_JVM_PERFORMANCE_OPTS; empty:
+#   bin/sluice's defaults), SLUICE_EXTRA_OPTS (more JVM options, as SLUICE_OPTS), SLUICE_AOT (auto, on,
+#   off: bin/sluice's switch for target/quarkus-app/app.aot), SLUICE_LABEL, READY_TIMEOUT_S, and
+#   SLUICE_DIR (a mktemp -d; data/, pidfile and console logs go there).
 # start_sluice REPEAT sets SLUICE_PID, SLUICE_T0 (launch, epoch ms) and STARTUP_LINE; it runs in the
 # caller's shell so the caller's exit trap knows the PID and can call stop_sluice.
 
-SLUICE_HEAP_OPTS=${SLUICE_HEAP_OPTS:-"-Xmx1g"}
-SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-$KAFKA_JVM_PERFORMANCE_OPTS}
+SLUICE_HEAP_OPTS=${SLUICE_HEAP_OPTS:-}
+SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-}
 SLUICE_JAVA=${SLUICE_JAVA:-$JAVA}
 SLUICE_EXTRA_OPTS=${SLUICE_EXTRA_OPTS:-}
+SLUICE_AOT=${SLUICE_AOT:-auto}
+SLUICE_LAUNCHER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin/sluice
 SLUICE_PORT=${SLUICE_PORT:-19095}
 SLUICE_CPORT=$(( SLUICE_PORT + 1 ))
 SLUICE_MPORT=$(( SLUICE_PORT + 2 ))
@@ -32,7 +37,18 @@ sluice_env() {
     "KAFKA_LOG_DIRS=$SLUICE_DIR/data KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0" \
     "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 QUARKUS_MANAGEMENT_PORT=$SLUICE_MPORT"
 }
-sluice_jvm() { echo "$SLUICE_JAVA $SLUICE_EXTRA_OPTS $SLUICE_HEAP_OPTS $SLUICE_JVM_OPTS -jar $SLUICE_JAR"; }
+# The launcher's environment (the JDK, the AOT switch, the JVM options the caller overrides) into the
+# array SLUICE_LAUNCH_ENV: KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS hold spaces, one element each.
+sluice_launcher_env() {
+  SLUICE_LAUNCH_ENV=("JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$SLUICE_JAVA")")")")" "SLUICE_AOT=$SLUICE_AOT")
+  if [ -n "$SLUICE_HEAP_OPTS" ]; then SLUICE_LAUNCH_ENV+=("KAFKA_HEAP_OPTS=$SLUICE_HEAP_OPTS"); fi
+  if [ -n "$SLUICE_JVM_OPTS" ]; then SLUICE_LAUNCH_ENV+=("KAFKA_JVM_PERFORMANCE_OPTS=$SLUICE_JVM_OPTS"); fi
+}
+sluice_jvm() {
+  sluice_launcher_env
+  echo "${SLUICE_LAUNCH_ENV[*]} SLUICE_OPTS='$SLUICE_EXTRA_OPTS' $SLUICE_LAUNCHER" \
+    "(heap: ${SLUICE_HEAP_OPTS:-bin/sluice default}, GC/JIT: ${SLUICE_JVM_OPTS:-bin/sluice default})"
+}
 
 start_sluice() { # REPEAT
   rm -rf "$SLUICE_DIR/data"; mkdir -p "$SLUICE_DIR/data"
@@ -41,11 +57,11 @@ start_sluice() { # REPEAT
   rm -f "$SLUICE_DIR/sluice.pid"
   arm_probe 127.0.0.1 "$SLUICE_PORT" "$SLUICE_DIR/probe.out" "$READY_TIMEOUT_S"
   local envs; read -r -a envs <<< "$(sluice_env)"
+  sluice_launcher_env
   SLUICE_T0=$(now_ms)
-  # shellcheck disable=SC2086
   launch_daemon "$SLUICE_DIR/sluice.pid" "$SLUICE_DIR/sluice-$1.out" \
-    env "${SLUICE_UNSET_ENV[@]}" "${envs[@]}" \
-    "$SLUICE_JAVA" $SLUICE_EXTRA_OPTS $SLUICE_HEAP_OPTS $SLUICE_JVM_OPTS "-Dsluice.bench.dir=$SLUICE_DIR" -jar "$SLUICE_JAR"
+    env "${SLUICE_UNSET_ENV[@]}" "${envs[@]}" "${SLUICE_LAUNCH_ENV[@]}" \
+    "SLUICE_OPTS=$SLUICE_EXTRA_OPTS -Dsluice.bench.dir=$SLUICE_DIR" "$SLUICE_LAUNCHER"
   for _ in $(seq 100); do [ -s "$SLUICE_DIR/sluice.pid" ] && break; sleep 0.01; done
   SLUICE_PID=$(resolve_pid "$SLUICE_DIR/sluice.pid")
   if ! await_probe "$SLUICE_PID"; then

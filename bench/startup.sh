@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Start to ready and idle RSS: Sluice on JDK 17, on JDK 25, on JDK 25 with the AOT cache, and Apache
-# Kafka 4.3.1 (KRaft, single combined node), in the same run, one broker at a time (issue 7, "Benchmark").
+# Start to ready and idle RSS: Sluice on JDK 17 (without and with its CDS archive), on JDK 25 (without and
+# with the AOT cache), and Apache Kafka 4.3.1 (KRaft, single combined node), in the same run, one broker at
+# a time (issue 7, "Benchmark").
 #
-#   Usage: bench/startup.sh [REPEATS]          (default 3; round-robin: kafka, jdk17, jdk25, jdk25-aot, ...)
+#   Usage: bench/startup.sh [REPEATS]          (default 3; round-robin: kafka, jdk17, jdk17-cds, jdk25, jdk25-aot, ...)
 #
 # Per start (fresh data dir each time):
 #   start to ready = broker process launch -> BOTH a first produce is acknowledged (one 100-byte record,
@@ -13,14 +14,17 @@
 #   idle RSS       = VmRSS IDLE_SETTLE_S (15 s, as the anchor's bench-startup.sh) after ready.
 # Kafka is started by the anchor's start-kafka-kraft.sh (its STARTUP line, its probe); Sluice by
 # bench/sluice-launch.sh (the anchor's arm_probe/await_probe, as compare-with-kafka.sh).
-# Heap policy (as compare-with-kafka.sh): Kafka -Xmx1g -Xms1g (kafka-server-start.sh), Sluice -Xmx1g
-# (no -Xms); both get Kafka's KAFKA_JVM_PERFORMANCE_OPTS (G1, MaxGCPauseMillis=20, ...).
+# JVM flags: each broker as its own launcher runs it. Kafka: -Xmx1g -Xms1g (kafka-server-start.sh) and
+# KAFKA_JVM_PERFORMANCE_OPTS (G1, ...); Sluice: bin/sluice's defaults (serial GC, -Xms32m -Xmx1g;
+# SLUICE_HEAP_OPTS / SLUICE_JVM_OPTS override them as KAFKA_HEAP_OPTS / KAFKA_JVM_PERFORMANCE_OPTS).
 #
 # Env: IDLE_SETTLE_S (15)  READY_TIMEOUT_S (120)  SLUICE_PORT (19195; controller +1, management +2)
 #      JDK17 (/usr/bin/java)  JDK25 (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #      BUILD  auto (default: build with -Daot on JDK 25 if the jar or app.aot is missing or older than
 #             src/, pom.xml), 1 always, 0 never
-#      CONFIGS  which to run (default "kafka jdk17 jdk25 jdk25-aot")   OUT  results dir   ANCHOR
+#      CONFIGS  which to run (default "kafka jdk17 jdk17-cds jdk25 jdk25-aot")   OUT  results dir   ANCHOR
+#      (jdk17-cds: the CDS archive app.jsa is trained with JDK17 by bin/sluice-aot-train when it is
+#      missing or older than the jar)
 # Processes are stopped by PID only (trap on exit); data dirs are removed (KEEP_DATA=1 keeps them).
 set -euo pipefail
 
@@ -37,10 +41,11 @@ READY_TIMEOUT_S=${READY_TIMEOUT_S:-120}
 SLUICE_PORT=${SLUICE_PORT:-19195}
 JDK17=${JDK17:-/usr/bin/java}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-CONFIGS=${CONFIGS:-"kafka jdk17 jdk25 jdk25-aot"}
+CONFIGS=${CONFIGS:-"kafka jdk17 jdk17-cds jdk25 jdk25-aot"}
 BUILD=${BUILD:-auto}
 SLUICE_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 AOT_CACHE=$REPO_DIR/target/quarkus-app/app.aot
+CDS_ARCHIVE=$REPO_DIR/target/quarkus-app/app.jsa
 SLUICE_LABEL=sluice-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo dev)
 # shellcheck source=bench/sluice-launch.sh
 . "$BENCH_DIR/sluice-launch.sh"
@@ -88,6 +93,13 @@ fi
 case " $CONFIGS " in *" jdk25-aot "*)
   [ -f "$AOT_CACHE" ] || die "no $AOT_CACHE (build with JAVA_HOME on JDK 25: mvn -Daot -DskipTests package)" ;;
 esac
+case " $CONFIGS " in *" jdk17-cds "*)
+  if [ ! -f "$CDS_ARCHIVE" ] || [ "$SLUICE_JAR" -nt "$CDS_ARCHIVE" ]; then
+    log "=== training the JDK 17 CDS archive (JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JDK17")")") bin/sluice-aot-train)"
+    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JDK17")")") "$REPO_DIR/bin/sluice-aot-train" > "$OUT/cds-train.log" 2>&1 \
+      || { tail -20 "$OUT/cds-train.log" >&2; die "training the CDS archive failed (see $OUT/cds-train.log)"; }
+  fi ;;
+esac
 
 # ---------------------------------------------------------------- probes
 ensure_kafka "$K4_VERSION"
@@ -128,10 +140,11 @@ run_kafka() { # REPEAT
 }
 run_sluice() { # CONFIG REPEAT
   case $1 in
-    jdk17) SLUICE_JAVA=$JDK17 SLUICE_EXTRA_OPTS= ;;
-    jdk25) SLUICE_JAVA=$JDK25 SLUICE_EXTRA_OPTS= ;;
-    # AOTMode=on: fail rather than silently run without the cache (bin/sluice probes the same way).
-    jdk25-aot) SLUICE_JAVA=$JDK25 SLUICE_EXTRA_OPTS="-XX:AOTCache=$AOT_CACHE -XX:AOTMode=on" ;;
+    jdk17) SLUICE_JAVA=$JDK17 SLUICE_AOT=off ;;
+    jdk17-cds) SLUICE_JAVA=$JDK17 SLUICE_AOT=on ;;
+    jdk25) SLUICE_JAVA=$JDK25 SLUICE_AOT=off ;;
+    # on: the JVM refuses to start rather than silently run without the cache.
+    jdk25-aot) SLUICE_JAVA=$JDK25 SLUICE_AOT=on ;;
   esac
   arm_first_produce "127.0.0.1:$SLUICE_PORT" "$OUT/$1-probe-$2.out" "http://127.0.0.1:$SLUICE_MPORT/q/health/ready"
   start_sluice "$1-$2"
@@ -148,15 +161,12 @@ run_sluice() { # CONFIG REPEAT
 for p in 19092 19093; do port_busy "$p" && die "port $p is in use (an anchor Kafka running? stop it with stop-kafka.sh)"; done
 for p in "$SLUICE_PORT" "$SLUICE_CPORT" "$SLUICE_MPORT"; do port_busy "$p" && die "port $p is in use"; done
 SLUICE_DIR=$(mktemp -d /tmp/sluice-startbench.XXXXXX)
-# The AOT cache records the classpath as the training run saw it, relative to target/quarkus-app
-# ("quarkus-run.jar"): the JVM accepts it only when started from that directory ("Required classpath
-# entry does not exist: quarkus-run.jar" otherwise). Every Sluice config starts from there, as
-# deploy/README.md runs it; all other paths here are absolute.
-cd "$(dirname "$SLUICE_JAR")"
+# bin/sluice-aot-train records the jars by absolute path, so the cache serves from any directory.
+cd "$OUT"
 {
   echo "# startup.sh date=$(date -Is) host_cpus=$(nproc) loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) repeats=$REPEATS idle_settle_s=$IDLE_SETTLE_S sluice=$SLUICE_LABEL"
   echo "# kafka: anchor start-kafka-kraft.sh, $JAVA $BROKER_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS (+GC log, JMX local)"
-  echo "# sluice jvm: $(SLUICE_JAVA='<java>' sluice_jvm)  (jdk17=$JDK17, jdk25=$JDK25, jdk25-aot adds -XX:AOTCache=$AOT_CACHE -XX:AOTMode=on)"
+  echo "# sluice: $(SLUICE_AOT='<off|on>' SLUICE_JAVA=$JDK25 sluice_jvm)  (jdk17=$JDK17 SLUICE_AOT=off, jdk17-cds=$JDK17 SLUICE_AOT=on: -XX:SharedArchiveFile=$CDS_ARCHIVE -Xshare:on, jdk25=$JDK25 SLUICE_AOT=off, jdk25-aot=$JDK25 SLUICE_AOT=on: -XX:AOTCache=$AOT_CACHE -XX:AOTMode=on)"
   echo "# sluice env: $(sluice_env)"
   echo "# jdk17: $("$JDK17" -version 2>&1 | head -1)   jdk25: $("$JDK25" -version 2>&1 | head -1)"
 } | tee "$RESULTS" >&2

@@ -14,12 +14,26 @@ public final class Cli {
 
     /** Runs one command line and returns its exit code; nothing here calls System.exit. */
     public static int execute(Io io, String... args) {
-        return commandLine(io, new CommandFactory(io, null)).execute(args);
+        return commandLine(io, new CommandFactory(io)).execute(args);
     }
 
-    /** The tree with the given factory (the Quarkus path supplies the CDI-managed serve command). */
+    /** The whole command tree. */
     static CommandLine commandLine(Io io, CommandLine.IFactory factory) {
-        CommandLine cli = new CommandLine(SluiceCommand.class, factory);
+        return withConventions(new CommandLine(SluiceCommand.class, factory), io);
+    }
+
+    /**
+     * {@code sluice serve} alone, for the Quarkus path, which only ever serves (SluiceMain sends every
+     * other command line, help included, to {@link CliMain}): building the whole tree costs picocli's
+     * annotation scan of every command, on the start-up path of the broker (issue 7).
+     */
+    static CommandLine serveCommandLine(Io io, ServeCommand serve) {
+        CommandLine cli = new CommandLine(serve);
+        cli.setCommandName("sluice serve");
+        return withConventions(cli, io);
+    }
+
+    private static CommandLine withConventions(CommandLine cli, Io io) {
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -39,24 +53,16 @@ public final class Cli {
         return cli;
     }
 
-    /**
-     * Creates command objects, handing {@link Io} to those whose constructor takes it, and the
-     * given instance of ServeCommand (CDI-managed under Quarkus) when there is one.
-     */
+    /** Creates command objects, handing {@link Io} to those whose constructor takes it. */
     static final class CommandFactory implements CommandLine.IFactory {
         private final Io io;
-        private final Object serve;
 
-        CommandFactory(Io io, Object serve) {
+        CommandFactory(Io io) {
             this.io = io;
-            this.serve = serve;
         }
 
         @Override
         public <K> K create(Class<K> cls) throws Exception {
-            if (serve != null && cls.isInstance(serve)) {
-                return cls.cast(serve);
-            }
             try {
                 Constructor<K> withIo = cls.getDeclaredConstructor(Io.class);
                 return withIo.newInstance(io);

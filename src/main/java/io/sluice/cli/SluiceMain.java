@@ -16,6 +16,7 @@ public class SluiceMain {
 
     public static void main(String... args) {
         if (servesBroker(args)) {
+            StartupWarmup.start();
             Quarkus.run(SluiceApp.class, args);
         } else {
             CliMain.main(args);

@@ -18,7 +18,7 @@ class CommandLineTest {
     void everyCommandHasHelp() {
         Io io = new Io(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), System.in, Map.of());
         List<List<String>> paths = new ArrayList<>();
-        collect(Cli.commandLine(io, new Cli.CommandFactory(io, null)), new ArrayList<>(), paths);
+        collect(Cli.commandLine(io, new Cli.CommandFactory(io)), new ArrayList<>(), paths);
         assertTrue(paths.size() >= 20, "all commands are in the tree: " + paths);
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
