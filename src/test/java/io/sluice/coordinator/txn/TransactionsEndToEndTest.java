@@ -174,7 +174,11 @@ class TransactionsEndToEndTest {
              KafkaProducer<String, String> p = producer("tx-" + in, 30_000)) {
             p.initTransactions();
             c.subscribe(List.of(in));
-            c.poll(Duration.ofMillis(100));
+            // Joined, not half way: a member id the coordinator has not admitted yet is UNKNOWN_MEMBER_ID to it.
+            waitUntil("the consumer joined its group", () -> {
+                c.poll(Duration.ofMillis(100));
+                return !c.assignment().isEmpty();
+            });
             p.beginTransaction();
             send(p, out, "x", 0, 3);
             p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(7)), c.groupMetadata());
