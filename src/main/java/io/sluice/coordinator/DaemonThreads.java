@@ -3,7 +3,7 @@ package io.sluice.coordinator;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Named daemon threads for a coordinator's pool: they never keep the JVM up after the broker closes. */
+/** Named daemon threads for a broker's pools (coordinators, timers, request handlers): they never keep the JVM up after the broker closes. */
 public final class DaemonThreads {
     private DaemonThreads() {}
 

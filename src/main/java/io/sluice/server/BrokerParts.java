@@ -15,6 +15,7 @@ import io.sluice.coordinator.group.GroupConfig;
 import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.coordinator.txn.ProducerIdManager;
 import io.sluice.coordinator.txn.TransactionCoordinator;
+import io.sluice.coordinator.DaemonThreads;
 import io.sluice.coordinator.txn.LeaderMarkerAppender;
 import io.sluice.coordinator.txn.TransactionMarkerWriter;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +50,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /** The broker's long-lived parts, created in dependency order and closed in reverse. */
@@ -103,7 +103,7 @@ public final class BrokerParts implements AutoCloseable {
         Controller controller = new Controller(controllerSettings(config), backend,
                 TopicConfigs::validate, ConfigDescriber::validateBrokerDynamic);
         ControllerChannel controllerChannel = new ControllerChannel(backend, new ControllerRequestRouter(controller, backend));
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sluice-timer"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sluice-timer"));
         AppendWatchers watchers = new AppendWatchers(timer);
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, topic -> logConfig(topic, dynamic.current()),
                 topic -> minInsyncReplicas(topic, dynamic.current()), watchers, meters, replicationSettings(config),
@@ -122,7 +122,7 @@ public final class BrokerParts implements AutoCloseable {
                 replicas, timer, markerAppender);
         backend.addListener(transactionCoordinator.metadataListener());
         ExecutorService requestHandlers = Executors.newFixedThreadPool(config.getInt("num.io.threads"),
-                daemon("sluice-request-handler"));
+                DaemonThreads.named("sluice-request-handler"));
         HandlerRegistry registry = BrokerApis.registry(config, backend, controllerChannel, replicas, requestHandlers,
                 groupCoordinator, transactionCoordinator, markerAppender);
         RequestDispatcher dispatcher = new RequestDispatcher(registry, requestHandlers,
@@ -323,15 +323,6 @@ public final class BrokerParts implements AutoCloseable {
 
     RequestDispatcher dispatcher() {
         return dispatcher;
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override
