@@ -1,6 +1,7 @@
 package io.sluice.coordinator.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,13 +114,14 @@ class TransactionalIdExpiryTest {
         }
         // Restarted without fast expiry: only the tombstone can keep the id away after the reload.
         try (TestBroker broker = new TestBroker(dir, config(false)).start(); Admin admin = Admin.create(broker.clientProps())) {
-            assertNull(latestValues(broker).get(ByteBuffer.wrap(TransactionRecordSerde.key(id))),
-                    "the newest record of the id in __transaction_state is a tombstone");
-            assertTrue(latestValues(broker).containsKey(ByteBuffer.wrap(TransactionRecordSerde.key(id))));
+            Map<ByteBuffer, byte[]> stored = latestValues(broker);
+            ByteBuffer key = ByteBuffer.wrap(TransactionRecordSerde.key(id));
+            assertTrue(stored.containsKey(key), "the id was written to __transaction_state");
+            assertNull(stored.get(key), "its newest record in __transaction_state is a tombstone");
             ExecutionException gone = assertThrows(ExecutionException.class,
                     () -> admin.describeTransactions(List.of(id)).description(id).get());
             assertTrue(gone.getCause() instanceof TransactionalIdNotFoundException, gone.toString());
-            assertTrue(!listed(admin, id));
+            assertFalse(listed(admin, id));
 
             commitOne(broker, id, topic(admin));
             TransactionDescription fresh = admin.describeTransactions(List.of(id)).description(id).get();
