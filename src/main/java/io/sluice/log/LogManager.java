@@ -48,6 +48,7 @@ public final class LogManager {
     private final ConcurrentHashMap<TopicPartition, Path> logDirOf = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogCleaner cleaner;
+    private final ProducerIdExpiry producerIdExpiry;
 
     /**
      * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
@@ -61,6 +62,13 @@ public final class LogManager {
     /** As above, with the log cleaner's settings (log.cleaner.*); its threads start in {@link #startup}. */
     public LogManager(List<Path> logDirs, Clock clock, long retentionCheckIntervalMs, long flushCheckIntervalMs,
             CleanerSettings cleanerSettings) {
+        this(logDirs, clock, retentionCheckIntervalMs, flushCheckIntervalMs, cleanerSettings, ProducerIdExpiry.defaults());
+    }
+
+    /** As above, with when idle producer ids expire (producer.id.expiration.*). */
+    public LogManager(List<Path> logDirs, Clock clock, long retentionCheckIntervalMs, long flushCheckIntervalMs,
+            CleanerSettings cleanerSettings, ProducerIdExpiry producerIdExpiry) {
+        this.producerIdExpiry = producerIdExpiry;
         this.logDirs = List.copyOf(logDirs);
         this.clock = clock;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
@@ -103,6 +111,9 @@ public final class LogManager {
                     if (tp.isEmpty() || tp.get().topic().equals(METADATA_TOPIC)) continue;
                     if (!clean) LOG.infof("Recovering %s after unclean shutdown", tp.get());
                     PartitionLog log = PartitionLog.open(partitionDir, tp.get(), configs.apply(tp.get()), clean, clock, scheduler);
+                    // Producers that expired while the broker was down, or whose expiry an unclean stop left out of
+                    // the newest snapshot, are forgotten before anyone writes.
+                    log.removeExpiredProducers(clock.millis(), producerIdExpiry.expirationMs());
                     logs.put(tp.get(), log);
                     logDirOf.put(tp.get(), dir);
                 }
@@ -113,10 +124,12 @@ public final class LogManager {
         }
     }
 
-    /** Starts the periodic retention and flush checks; an interval of Long.MAX_VALUE disables that check. */
+    /** Starts the periodic retention, flush and producer id expiry checks; an interval of Long.MAX_VALUE disables that check. */
     public void startup() {
         schedule(retentionCheckIntervalMs, log -> log.applyRetention(clock.millis()), "retention");
         schedule(flushCheckIntervalMs, log -> log.flushIfDue(clock.millis()), "flush");
+        schedule(producerIdExpiry.checkIntervalMs(),
+                log -> log.removeExpiredProducers(clock.millis(), producerIdExpiry.expirationMs()), "producer id expiry");
         cleaner.startup();
     }
 

@@ -291,6 +291,17 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
+     * Forgets idle producers without an open transaction (producer.id.expiration.ms, KIP-854). Under the writer's
+     * lock, as every change of producer state; the next snapshot (roll or close) no longer holds them.
+     */
+    public void removeExpiredProducers(long nowMs, long expirationMs) {
+        synchronized (writeLock) {
+            int removed = producers.removeExpired(nowMs, expirationMs);
+            if (removed > 0) LOG.debugf("Expired %d producer ids of %s", removed, topicPartition);
+        }
+    }
+
+    /**
      * The aborted transactions with records in [fetchOffset, upperBound): those whose marker is at or after
      * fetchOffset (so they end there or later) and whose first offset is below upperBound. A marker always follows its
      * transaction's records, so only the segments from the one holding fetchOffset on need to be looked at.

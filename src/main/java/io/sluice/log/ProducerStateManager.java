@@ -35,14 +35,20 @@ import org.apache.kafka.common.utils.internals.Crc32C;
  * last stable offset is the smaller of it and the high watermark); a closed one is reported to the caller, which
  * indexes aborted ones.
  *
- * <p>Snapshot format (big-endian): int32 version=2, int32 producer count, per producer int64 id, int16 epoch,
- * int64 first offset of the open transaction (-1: none), int32 batch count, per batch int32 firstSeq, int32 lastSeq,
- * int64 firstOffset, int64 lastOffset, int64 timestamp; then an int32 CRC32C of everything before it. Version 1
- * lacks the transaction field (no transaction open) and is still read.
+ * <p>Expiry (KIP-854): a producer without an open transaction whose last batch (or marker) is older than
+ * producer.id.expiration.ms is forgotten, as in Kafka; snapshots taken later do not hold it. A later write of its id
+ * is then that of an unknown producer.
+ *
+ * <p>Snapshot format (big-endian): int32 version=3, int32 producer count, per producer int64 id, int16 epoch,
+ * int64 first offset of the open transaction (-1: none), int64 timestamp of its last batch or marker, int32 batch
+ * count, per batch int32 firstSeq, int32 lastSeq, int64 firstOffset, int64 lastOffset, int64 timestamp; then an int32
+ * CRC32C of everything before it. Version 2 lacks the last timestamp (taken from the newest batch, else -1), version 1
+ * also the transaction field (no transaction open); both are still read.
  */
 final class ProducerStateManager {
     static final int RETAINED_BATCHES = 5;
-    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION = 3;
+    private static final int SNAPSHOT_VERSION_WITHOUT_TIMESTAMP = 2;
     private static final int SNAPSHOT_VERSION_WITHOUT_TXN = 1;
     static final long NO_TXN = -1;
     /** Older snapshots are kept only so truncation below the newest one need not replay from the log start. */
@@ -50,13 +56,20 @@ final class ProducerStateManager {
 
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {}
 
-    /** txnFirstOffset: the first offset of the producer's open transaction, or {@link #NO_TXN}. */
-    record ProducerEntry(short epoch, List<BatchMetadata> batches, long txnFirstOffset) {
+    /**
+     * txnFirstOffset: the first offset of the producer's open transaction, or {@link #NO_TXN}; lastTimestamp: the
+     * max timestamp of its newest batch or marker, what expiry measures from (as Kafka does).
+     */
+    record ProducerEntry(short epoch, List<BatchMetadata> batches, long txnFirstOffset, long lastTimestamp) {
         ProducerEntry withBatch(short newEpoch, BatchMetadata batch) {
             List<BatchMetadata> next = new ArrayList<>(newEpoch == epoch ? batches : List.of());
             next.add(batch);
             if (next.size() > RETAINED_BATCHES) next.remove(0);
-            return new ProducerEntry(newEpoch, List.copyOf(next), txnFirstOffset);
+            return new ProducerEntry(newEpoch, List.copyOf(next), txnFirstOffset, batch.timestamp());
+        }
+
+        boolean expired(long nowMs, long expirationMs) {
+            return txnFirstOffset == NO_TXN && nowMs - lastTimestamp >= expirationMs;
         }
     }
 
@@ -92,6 +105,13 @@ final class ProducerStateManager {
             List<BatchMetadata> b = e.getValue().batches();
             if (!b.isEmpty()) action.accept(e.getKey(), b.get(b.size() - 1));
         }
+    }
+
+    /** Forgets producers idle for expirationMs without an open transaction (KIP-854); returns how many. */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> e.expired(nowMs, expirationMs));
+        return before - producers.size();
     }
 
     /** The first offset of the oldest open transaction, or {@link #NO_TXN}. */
@@ -178,14 +198,14 @@ final class ProducerStateManager {
 
     private static ProducerEntry apply(ProducerEntry e, RecordBatch batch) {
         short epoch = batch.producerEpoch();
-        if (e == null) e = new ProducerEntry(epoch, List.of(), NO_TXN);
+        if (e == null) e = new ProducerEntry(epoch, List.of(), NO_TXN, batch.maxTimestamp());
         if (batch.isControlBatch()) {
             // A transaction marker carries the producer's epoch but no sequence; a newer epoch starts with no batches.
             // Any marker (COMMIT or ABORT) closes the open transaction.
-            return new ProducerEntry(epoch, epoch > e.epoch() ? List.of() : e.batches(), NO_TXN);
+            return new ProducerEntry(epoch, epoch > e.epoch() ? List.of() : e.batches(), NO_TXN, batch.maxTimestamp());
         }
         if (batch.isTransactional() && e.txnFirstOffset() == NO_TXN)
-            e = new ProducerEntry(e.epoch(), e.batches(), batch.baseOffset());
+            e = new ProducerEntry(e.epoch(), e.batches(), batch.baseOffset(), e.lastTimestamp());
         return e.withBatch(epoch, new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                 batch.lastOffset(), batch.maxTimestamp()));
     }
@@ -245,12 +265,12 @@ final class ProducerStateManager {
 
     private ByteBuffer serialize() {
         int size = 8 + 4;
-        for (ProducerEntry e : producers.values()) size += 22 + e.batches().size() * 32;
+        for (ProducerEntry e : producers.values()) size += 30 + e.batches().size() * 32;
         ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putInt(SNAPSHOT_VERSION).putInt(producers.size());
         for (Map.Entry<Long, ProducerEntry> p : producers.entrySet()) {
             buf.putLong(p.getKey()).putShort(p.getValue().epoch()).putLong(p.getValue().txnFirstOffset())
-                    .putInt(p.getValue().batches().size());
+                    .putLong(p.getValue().lastTimestamp()).putInt(p.getValue().batches().size());
             for (BatchMetadata m : p.getValue().batches())
                 buf.putInt(m.firstSeq()).putInt(m.lastSeq()).putLong(m.firstOffset()).putLong(m.lastOffset()).putLong(m.timestamp());
         }
@@ -263,18 +283,20 @@ final class ProducerStateManager {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (buf.getInt(bytes.length - 4) != (int) Crc32C.compute(bytes, 0, bytes.length - 4)) return Optional.empty();
         int version = buf.getInt();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_TXN) return Optional.empty();
+        if (version < SNAPSHOT_VERSION_WITHOUT_TXN || version > SNAPSHOT_VERSION) return Optional.empty();
         Map<Long, ProducerEntry> out = new HashMap<>();
         int count = buf.getInt();
         for (int i = 0; i < count; i++) {
             long id = buf.getLong();
             short epoch = buf.getShort();
-            long txnFirstOffset = version == SNAPSHOT_VERSION ? buf.getLong() : NO_TXN;
+            long txnFirstOffset = version >= SNAPSHOT_VERSION_WITHOUT_TIMESTAMP ? buf.getLong() : NO_TXN;
+            long lastTimestamp = version == SNAPSHOT_VERSION ? buf.getLong() : -1;
             int n = buf.getInt();
             List<BatchMetadata> batches = new ArrayList<>(n);
             for (int j = 0; j < n; j++)
                 batches.add(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
-            out.put(id, new ProducerEntry(epoch, List.copyOf(batches), txnFirstOffset));
+            if (version < SNAPSHOT_VERSION && n > 0) lastTimestamp = batches.get(n - 1).timestamp();
+            out.put(id, new ProducerEntry(epoch, List.copyOf(batches), txnFirstOffset, lastTimestamp));
         }
         return Optional.of(out);
     }

@@ -16,6 +16,7 @@ import io.sluice.coordinator.group.GroupCoordinator;
 import io.sluice.coordinator.txn.ProducerIdManager;
 import io.sluice.coordinator.txn.TransactionCoordinator;
 import io.sluice.coordinator.DaemonThreads;
+import io.sluice.coordinator.txn.TransactionalIdExpiry;
 import io.sluice.coordinator.txn.LeaderMarkerAppender;
 import io.sluice.coordinator.txn.TransactionMarkerWriter;
 import java.util.concurrent.CompletableFuture;
@@ -182,7 +183,9 @@ public final class BrokerParts implements AutoCloseable {
         return new TransactionCoordinator(replicas, stateTopic, producerIds, markers, timer,
                 config.getInt("transaction.max.timeout.ms"),
                 config.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
-                config.getInt("request.timeout.ms"));
+                config.getInt("request.timeout.ms"),
+                new TransactionalIdExpiry(config.getInt("transactional.id.expiration.ms"),
+                        config.getInt("transaction.remove.expired.transaction.cleanup.interval.ms")));
     }
 
     /** A block of producer ids: taken by this broker itself where the backend allows it (zk), else from the controller. */

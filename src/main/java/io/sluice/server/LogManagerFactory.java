@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import io.sluice.log.CleanerSettings;
 import io.sluice.log.LogManager;
+import io.sluice.log.ProducerIdExpiry;
 import io.sluice.server.config.BrokerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +14,8 @@ final class LogManagerFactory {
     static LogManager create(BrokerConfig config) {
         return new LogManager(config.logDirs().stream().map(Path::of).toList(), Clock.systemUTC(),
                 config.getLong("log.retention.check.interval.ms"), config.getLong("log.flush.scheduler.interval.ms"),
-                cleanerSettings(config));
+                cleanerSettings(config), new ProducerIdExpiry(config.getInt("producer.id.expiration.ms"),
+                        config.getInt("producer.id.expiration.check.interval.ms")));
     }
 
     /** log.cleaner.*; zero threads disables the cleaner, as in Kafka. */

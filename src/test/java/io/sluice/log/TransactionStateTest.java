@@ -106,7 +106,7 @@ class TransactionStateTest {
             log.appendAsCoordinator(marker(A, ControlRecordType.ABORT), 0);        // 2
             log.append(txn(B, 0, 3), 0, true);                                    // 3..5 open
         }
-        try (PartitionLog log = open(true)) { // from the v2 snapshot
+        try (PartitionLog log = open(true)) { // from the snapshot
             assertEquals(3, log.lastStableOffset(log.logEndOffset()));
             assertEquals(List.of(new AbortedTransaction(A, 0, 2, 3)), log.abortedTransactions(0, 6));
         }

@@ -22,7 +22,9 @@ import org.apache.kafka.common.utils.Utils;
  * The transaction coordinator as the request handlers see it: finds the {@code __transaction_state} partition that
  * owns a transactional id (Kafka's rule, so FindCoordinator from any client agrees) and runs the operation on that
  * partition's shard. Every transaction.abort.timed.out.transaction.cleanup.interval.ms it aborts transactions past
- * their timeout and retries the markers of prepared ones.
+ * their timeout and retries the markers of prepared ones; every
+ * transaction.remove.expired.transaction.cleanup.interval.ms it removes transactional ids idle for longer than
+ * transactional.id.expiration.ms.
  */
 public final class TransactionCoordinator implements AutoCloseable {
     public static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
@@ -32,11 +34,13 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final int maxTimeoutMs;
     private final ProducerIdManager producerIds;
     private final ScheduledFuture<?> cleanup;
+    private final ScheduledFuture<?> expiry;
     private final TransactionMarkerWriter markers;
 
     public TransactionCoordinator(ReplicaManager replicas, InternalTopic stateTopic, ProducerIdManager producerIds,
                                   TransactionMarkerWriter markers, ScheduledExecutorService scheduler,
-                                  int maxTimeoutMs, long cleanupIntervalMs, long writeTimeoutMs) {
+                                  int maxTimeoutMs, long cleanupIntervalMs, long writeTimeoutMs,
+                                  TransactionalIdExpiry idExpiry) {
         this.stateTopic = stateTopic;
         this.maxTimeoutMs = maxTimeoutMs;
         this.producerIds = producerIds;
@@ -50,6 +54,10 @@ public final class TransactionCoordinator implements AutoCloseable {
             shard.completePrepared();
             return null;
         }), cleanupIntervalMs, cleanupIntervalMs, TimeUnit.MILLISECONDS);
+        this.expiry = scheduler.scheduleAtFixedRate(() -> runtime.runOnAllActive(shard -> {
+            shard.removeExpired(idExpiry.expirationMs());
+            return null;
+        }), idExpiry.checkIntervalMs(), idExpiry.checkIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Registered with the metadata backend so partitions load and unload as leadership moves. */
@@ -109,6 +117,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     @Override
     public void close() {
         cleanup.cancel(false);
+        expiry.cancel(false);
         runtime.close();
         markers.close();
     }

@@ -184,6 +184,35 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
         }
     }
 
+    /**
+     * Removes transactional ids idle for longer than expirationMs with no transaction under way
+     * (transactional.id.expiration.ms). Their tombstones are written first, so compaction drops the ids and a reload
+     * does not bring them back; an InitProducerId with such an id then starts afresh.
+     */
+    public void removeExpired(long expirationMs) {
+        long now = clock.getAsLong();
+        List<String> expired = new ArrayList<>();
+        List<CoordinatorRecord> tombstones = new ArrayList<>();
+        for (TransactionMetadata m : txns.values()) {
+            if (m.state().isIdle() && !completing.contains(m.transactionalId())
+                    && now - m.lastUpdateTimestamp() >= expirationMs) {
+                expired.add(m.transactionalId());
+                tombstones.add(CoordinatorRecord.tombstone(TransactionRecordSerde.key(m.transactionalId())));
+            }
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        try {
+            appender.append(tombstones);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not remove %d expired transactional ids; retrying later: %s", expired.size(), e.getMessage());
+            return;
+        }
+        expired.forEach(txns::remove);
+        LOG.infof("Removed %d expired transactional ids", expired.size());
+    }
+
     /** Writes the markers of prepared transactions whose markers are not (all) written yet. */
     public void completePrepared() {
         for (TransactionMetadata m : new ArrayList<>(txns.values())) {

@@ -23,6 +23,11 @@ public enum TransactionState {
         return this == PREPARE_COMMIT || this == PREPARE_ABORT;
     }
 
+    /** No transaction is under way: the id may expire once idle for transactional.id.expiration.ms. */
+    public boolean isIdle() {
+        return this == EMPTY || this == COMPLETE_COMMIT || this == COMPLETE_ABORT;
+    }
+
     public static TransactionState of(byte id) {
         for (TransactionState s : values()) {
             if (s.id == id) {

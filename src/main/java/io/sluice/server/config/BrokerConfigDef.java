@@ -244,9 +244,13 @@ public final class BrokerConfigDef {
         d.define("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, Range.atLeast(1), LOW,
                 "How often transactions past their timeout are looked for and aborted.");
         d.define("transactional.id.expiration.ms", INT, 604800000, Range.atLeast(1), HIGH,
-                "An idle transactional id expires after this time.");
+                "A transactional id without an ongoing transaction and not updated for this long is removed.");
+        d.define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, Range.atLeast(1), LOW,
+                "How often expired transactional ids are looked for and removed.");
         d.define("producer.id.expiration.ms", INT, 86400000, Range.atLeast(1), LOW,
-                "An idle producer id expires after this time.");
+                "A partition forgets a producer id without an open transaction whose last write is older than this.");
+        d.define("producer.id.expiration.check.interval.ms", INT, 600000, Range.atLeast(1), LOW,
+                "How often partitions look for expired producer ids.");
 
         // TLS secrets: declared so that they are typed PASSWORD and never echoed back by DescribeConfigs
         d.define("ssl.keystore.location", STRING, null, HIGH, "Path of the key store.");
