@@ -1,0 +1,146 @@
+package io.sluice.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Counter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KIP-392 with real kafka-clients: node 1 (rack-a) leads a partition replicated on all three nodes
+ * (racks a, b, c) and replica.selector.class is Kafka's RackAwareReplicaSelector. A consumer in rack-b
+ * is sent to the rack-b follower and reads everything there; one without client.rack reads from the leader.
+ * Who served the records is told by each node's consumer bytes-out counter, which replication fetches
+ * do not feed.
+ */
+class FetchFromFollowerTest {
+    private static final String TOPIC = "racked";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final long WAIT_MS = 30_000;
+    private static final int RECORDS = 200;
+    private static final int LEADER = 1;
+    private static final int RACK_B_FOLLOWER = 2;
+
+    @TempDir
+    Path dir;
+    private ThreeNodeCluster cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new ThreeNodeCluster(dir,
+                Map.of("replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"),
+                Map.of(1, Map.of("broker.rack", "rack-a"), 2, Map.of("broker.rack", "rack-b"),
+                        3, Map.of("broker.rack", "rack-c"))).start();
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(LEADER, RACK_B_FOLLOWER, 3)))))
+                    .all().get();
+        }
+        ThreeNodeCluster.await(() -> IntStream.rangeClosed(1, 3).allMatch(id -> cluster.hosts(id, TP)
+                && cluster.partition(id, TP).leaderId() == LEADER), WAIT_MS, "node 1 leading on all three nodes");
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < RECORDS; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i));
+            }
+            producer.flush();
+        }
+        // Every replica in sync and knowing the whole log as committed, so either may serve all of it.
+        ThreeNodeCluster.await(() -> cluster.partition(LEADER, TP).state().isr().size() == 3
+                && IntStream.rangeClosed(1, 3).allMatch(id -> cluster.partition(id, TP).highWatermark() == RECORDS),
+                WAIT_MS, "all three replicas in sync at the high watermark " + RECORDS);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void aConsumerInRackBReadsEverythingFromTheRackBFollower() throws Exception {
+        assertEquals(List.of("rack-a", "rack-b", "rack-c"), IntStream.rangeClosed(1, 3)
+                .mapToObj(id -> cluster.broker(id).parts().backend().image().brokers().get(id).rack()).toList());
+        assertEquals(expectedValues(), readAll("rack-b"));
+        assertTrue(bytesOut(RACK_B_FOLLOWER) > 0, "the rack-b follower served the records");
+        assertEquals(0.0, bytesOut(LEADER), "the leader only pointed the consumer at its rack");
+        assertEquals(0.0, bytesOut(3));
+    }
+
+    @Test
+    void aConsumerWithoutARackReadsFromTheLeader() throws Exception {
+        assertEquals(expectedValues(), readAll(null));
+        assertTrue(bytesOut(LEADER) > 0, "the leader served the records");
+        assertEquals(0.0, bytesOut(RACK_B_FOLLOWER));
+        assertEquals(0.0, bytesOut(3));
+    }
+
+    @Test
+    void aConsumerInTheLeadersRackReadsFromTheLeader() throws Exception {
+        assertEquals(expectedValues(), readAll("rack-a"));
+        assertTrue(bytesOut(LEADER) > 0, "the leader served the records");
+        assertEquals(0.0, bytesOut(RACK_B_FOLLOWER));
+        assertEquals(0.0, bytesOut(3));
+    }
+
+    private List<String> readAll(String clientRack) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        // Small fetches: the records take many round trips, all of which must go to the same broker.
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "1024");
+        if (clientRack != null) {
+            p.put(ConsumerConfig.CLIENT_RACK_CONFIG, clientRack);
+        }
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(List.of(TP));
+            consumer.seekToBeginning(List.of(TP));
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (values.size() < RECORDS && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertEquals(values.size(), r.offset());
+                    values.add(r.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<String> expectedValues() {
+        return IntStream.range(0, RECORDS).mapToObj(i -> "v" + i).toList();
+    }
+
+    private double bytesOut(int node) {
+        Counter c = cluster.meters(node).find("sluice.topic.bytes.out").tag("topic", TOPIC).counter();
+        return c == null ? 0.0 : c.count();
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+}
