@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
+import io.sluice.client.BrokerConnection;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +110,71 @@ class FetchFromFollowerTest {
         assertTrue(bytesOut(LEADER) > 0, "the leader served the records");
         assertEquals(0.0, bytesOut(RACK_B_FOLLOWER));
         assertEquals(0.0, bytesOut(3));
+    }
+
+    /** The wire answers, with raw requests a client library would otherwise act on and hide. */
+    @Test
+    void theLeaderNamesTheRackReplicaAndAFollowerAnswersUpToItsHighWatermark() throws Exception {
+        Partition follower = cluster.partition(3, TP);
+        int epoch = follower.leaderEpoch();
+        Uuid topicId = follower.topicId();
+        try (BrokerConnection connection = new BrokerConnection("test", 5_000)) {
+            InetSocketAddress leader = address(LEADER);
+            FetchResponseData.PartitionData redirected = fetch(connection, leader, 17, 0, epoch, topicId, "rack-b");
+            assertEquals(Errors.NONE.code(), redirected.errorCode());
+            assertEquals(RACK_B_FOLLOWER, redirected.preferredReadReplica());
+            assertEquals(0, redirected.records().sizeInBytes(), "no records with a preferred read replica");
+            FetchResponseData.PartitionData sameRack = fetch(connection, leader, 17, 0, epoch, topicId, "rack-a");
+            assertEquals(-1, sameRack.preferredReadReplica());
+            assertTrue(sameRack.records().sizeInBytes() > 0);
+            FetchResponseData.PartitionData noReplicaThere = fetch(connection, leader, 17, 0, epoch, topicId, "rack-d");
+            assertEquals(-1, noReplicaThere.preferredReadReplica(), "no replica in rack-d: the leader answers");
+            assertTrue(noReplicaThere.records().sizeInBytes() > 0);
+
+            InetSocketAddress rackC = address(3);
+            FetchResponseData.PartitionData fromStart = fetch(connection, rackC, 17, 0, epoch, topicId, "");
+            assertEquals(Errors.NONE.code(), fromStart.errorCode());
+            assertEquals(RECORDS, fromStart.highWatermark(), "the follower's high watermark, learnt from the leader");
+            RecordBatch first = ((Records) fromStart.records()).batches().iterator().next();
+            assertEquals(0, first.baseOffset());
+            FetchResponseData.PartitionData atEnd = fetch(connection, rackC, 17, RECORDS, epoch, topicId, "");
+            assertEquals(Errors.NONE.code(), atEnd.errorCode());
+            assertEquals(0, atEnd.records().sizeInBytes());
+            FetchResponseData.PartitionData beyond = fetch(connection, rackC, 17, RECORDS + 10, epoch, topicId, "");
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), beyond.errorCode());
+            // Before v11 a consumer sends no client metadata: only the leader may answer it, as in Kafka.
+            FetchResponseData.PartitionData oldClient = fetch(connection, rackC, 10, 0, epoch, topicId, null);
+            assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), oldClient.errorCode());
+
+            ListOffsetsRequestData listOffsets = new ListOffsetsRequestData().setReplicaId(-1);
+            listOffsets.topics().add(new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
+                    new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)
+                            .setCurrentLeaderEpoch(epoch))));
+            ListOffsetsResponseData offsets = (ListOffsetsResponseData) connection.send(rackC, ApiKeys.LIST_OFFSETS,
+                    (short) 7, listOffsets, 10_000);
+            assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(),
+                    offsets.topics().get(0).partitions().get(0).errorCode(), "ListOffsets stays with the leader");
+        }
+    }
+
+    /** One consumer fetch of the partition from offset, by topic id from v13 on (by name before). */
+    private static FetchResponseData.PartitionData fetch(BrokerConnection connection, InetSocketAddress address,
+                                                         int version, long offset, int epoch, Uuid topicId,
+                                                         String rack) throws Exception {
+        FetchRequestData request = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(1)
+                .setMaxBytes(1 << 20).setSessionEpoch(-1).setRackId(rack == null ? "" : rack);
+        FetchRequestData.FetchTopic topic = version >= 13 ? new FetchRequestData.FetchTopic().setTopicId(topicId)
+                : new FetchRequestData.FetchTopic().setTopic(TOPIC);
+        request.topics().add(topic.setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0)
+                .setFetchOffset(offset).setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(epoch))));
+        FetchResponseData response = (FetchResponseData) connection.send(address, ApiKeys.FETCH, (short) version,
+                request, 10_000);
+        assertEquals(Errors.NONE.code(), response.errorCode());
+        return response.responses().get(0).partitions().get(0);
+    }
+
+    private InetSocketAddress address(int node) {
+        return new InetSocketAddress("127.0.0.1", cluster.broker(node).boundPort("PLAINTEXT"));
     }
 
     private List<String> readAll(String clientRack) throws InterruptedException {
