@@ -125,30 +125,45 @@ public final class FetchReader {
             if (reader.isFollower()) {
                 return readForFollower(partition, target, maxBytes, minOneMessage, reader);
             }
-            OptionalInt preferred = leader
-                    ? selector.preferredReadReplica(partition, reader.clientRack(), target.fetchOffset(), replicas.image())
-                    : OptionalInt.empty();
-            if (preferred.isPresent()) {
-                // As Kafka: no records, only where to read from; the consumer fetches there next.
-                return new PartitionResult(target, Errors.NONE, name, partition.highWatermark(),
-                        partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY,
-                        reader.readCommitted() ? List.of() : null, null, preferred.getAsInt());
-            }
-            // On a follower this is its own high watermark, learnt from the leader's fetch responses.
-            long hwm = partition.highWatermark();
-            long lso = partition.lastStableOffset();
-            long upper = reader.readCommitted() ? lso : hwm;
-            Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
-            replicas.topicMetrics().fetched(name, records.sizeInBytes());
-            // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
-            List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
-                    ? partition.log().abortedTransactions(target.fetchOffset(), upper)
-                    : reader.readCommitted() ? List.of() : null;
-            return answer(target, partition, hwm, records, aborted, null);
+            return readForConsumer(partition, target, maxBytes, minOneMessage, reader, leader);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),
                     partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null, null);
         }
+    }
+
+    /**
+     * A consumer reads up to the high watermark (the last stable offset for read_committed); on a follower that is
+     * the follower's own, learnt from the leader's fetch responses. A leader may instead name a preferred read
+     * replica (KIP-392), with no records, as Kafka does.
+     */
+    private PartitionResult readForConsumer(Partition partition, Target target, int maxBytes, boolean minOneMessage,
+                                            Reader reader, boolean leader) {
+        String name = partition.topicPartition().topic();
+        OptionalInt preferred = leader
+                ? selector.preferredReadReplica(partition, reader.clientRack(), target.fetchOffset(), replicas.image())
+                : OptionalInt.empty();
+        List<AbortedTransaction> noneAborted = reader.readCommitted() ? List.of() : null;
+        if (preferred.isPresent()) {
+            return new PartitionResult(target, Errors.NONE, name, partition.highWatermark(),
+                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY,
+                    noneAborted, null, preferred.getAsInt());
+        }
+        long hwm = partition.highWatermark();
+        if (!leader && target.currentLeaderEpoch() < 0 && target.fetchOffset() > partition.log().logEndOffset()) {
+            // Without a leader epoch the consumer may be here on stale metadata rather than sent by the leader: as
+            // Kafka (apache/kafka#12734), an offset this follower does not have yet gets an empty answer to retry, not
+            // OFFSET_OUT_OF_RANGE, which would make it reset its position.
+            return answer(target, partition, hwm, MemoryRecords.EMPTY, noneAborted, null);
+        }
+        long upper = reader.readCommitted() ? partition.lastStableOffset() : hwm;
+        Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
+        replicas.topicMetrics().fetched(name, records.sizeInBytes());
+        // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
+        List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
+                ? partition.log().abortedTransactions(target.fetchOffset(), upper)
+                : noneAborted;
+        return answer(target, partition, hwm, records, aborted, null);
     }
 
     /**

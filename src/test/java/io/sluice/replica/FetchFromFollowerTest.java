@@ -142,6 +142,10 @@ class FetchFromFollowerTest {
             assertEquals(0, atEnd.records().sizeInBytes());
             FetchResponseData.PartitionData beyond = fetch(connection, rackC, 17, RECORDS + 10, epoch, topicId, "");
             assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), beyond.errorCode());
+            // Without a leader epoch the consumer may be on stale metadata: an empty answer to retry, as Kafka gives.
+            FetchResponseData.PartitionData beyondNoEpoch = fetch(connection, rackC, 17, RECORDS + 10, -1, topicId, "");
+            assertEquals(Errors.NONE.code(), beyondNoEpoch.errorCode());
+            assertEquals(0, beyondNoEpoch.records().sizeInBytes());
             // Before v11 a consumer sends no client metadata: only the leader may answer it, as in Kafka.
             FetchResponseData.PartitionData oldClient = fetch(connection, rackC, 10, 0, epoch, topicId, null);
             assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), oldClient.errorCode());
