@@ -35,8 +35,12 @@ public enum ReplicaSelector {
                 return s;
             }
         }
-        throw new ConfigException(CONFIG, value, "must be unset, " + LEADER.kafkaClassName + " or "
-                + RACK_AWARE.kafkaClassName + " (Sluice loads no other selector class)");
+        throw new ConfigException(CONFIG, value, "must be " + validValues() + " (Sluice loads no other selector class)");
+    }
+
+    /** The values replica.selector.class accepts, for messages and the config's documentation. */
+    public static String validValues() {
+        return "unset, " + LEADER.kafkaClassName + " or " + RACK_AWARE.kafkaClassName;
     }
 
     /**

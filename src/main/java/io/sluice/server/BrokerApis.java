@@ -56,8 +56,8 @@ import io.sluice.protocol.handler.IncrementalAlterConfigsHandler;
 import io.sluice.protocol.handler.MetadataHandler;
 import io.sluice.protocol.handler.ProduceHandler;
 import io.sluice.replica.FetchReader;
-import io.sluice.replica.ReplicaSelector;
 import io.sluice.replica.ReplicaManager;
+import io.sluice.replica.ReplicaSelector;
 import io.sluice.server.config.BrokerConfig;
 import java.util.concurrent.Executor;
 

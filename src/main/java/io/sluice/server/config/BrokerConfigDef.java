@@ -48,8 +48,7 @@ public final class BrokerConfigDef {
         d.define("broker.rack", STRING, null, MEDIUM, "Rack of the broker, used for rack-aware replica placement.");
         d.define(ReplicaSelector.CONFIG, STRING, null,
                 ConfigDef.LambdaValidator.with((name, value) -> ReplicaSelector.forConfig((String) value),
-                        () -> "unset, org.apache.kafka.common.replica.LeaderSelector or"
-                                + " org.apache.kafka.common.replica.RackAwareReplicaSelector"), LOW,
+                        ReplicaSelector::validValues), LOW,
                 "Which replica a consumer with a client.rack reads from (KIP-392); unset reads from the leader.");
 
         // listeners
