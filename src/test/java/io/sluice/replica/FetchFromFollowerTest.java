@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * KIP-392 with real kafka-clients: node 1 (rack-a) leads a partition replicated on all three nodes
  * (racks a, b, c) and replica.selector.class is Kafka's RackAwareReplicaSelector. A consumer in rack-b
- * is sent to the rack-b follower and reads everything there; one without client.rack reads from the leader.
+ * is sent to the rack-b follower and reads everything there (read_committed too, aborted transactions left out);
+ * one without client.rack, or in the leader's rack, reads from the leader.
  * Who served the records is told by each node's consumer bytes-out counter, which replication fetches
  * do not feed.
  */
@@ -60,7 +61,8 @@ class FetchFromFollowerTest {
     @BeforeEach
     void start() throws Exception {
         cluster = new ThreeNodeCluster(dir,
-                Map.of("replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"),
+                Map.of("replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector",
+                        "transaction.state.log.num.partitions", "1"),
                 Map.of(1, Map.of("broker.rack", "rack-a"), 2, Map.of("broker.rack", "rack-b"),
                         3, Map.of("broker.rack", "rack-c"))).start();
         try (Admin admin = cluster.admin()) {
@@ -181,13 +183,50 @@ class FetchFromFollowerTest {
         return new InetSocketAddress("127.0.0.1", cluster.broker(node).boundPort("PLAINTEXT"));
     }
 
+    @Test
+    void aReadCommittedConsumerInRackBSkipsAbortedTransactionsOnTheFollower() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "racked-tx");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, "a" + i, "aborted" + i));
+            }
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, "c" + i, "committed" + i));
+            }
+            producer.commitTransaction();
+        }
+        long end = cluster.partition(LEADER, TP).log().logEndOffset();
+        ThreeNodeCluster.await(() -> IntStream.rangeClosed(1, 3).allMatch(id -> cluster.partition(id, TP)
+                .lastStableOffset() == end), WAIT_MS, "every replica's last stable offset at the log end " + end);
+        List<String> expected = new ArrayList<>(expectedValues());
+        IntStream.range(0, 10).forEach(i -> expected.add("committed" + i));
+
+        assertEquals(expected, readAll("rack-b", "read_committed", expected.size()));
+        assertTrue(bytesOut(RACK_B_FOLLOWER) > 0, "the rack-b follower served the records");
+        assertEquals(0.0, bytesOut(LEADER));
+    }
+
     private List<String> readAll(String clientRack) throws InterruptedException {
+        return readAll(clientRack, "read_uncommitted", RECORDS);
+    }
+
+    private List<String> readAll(String clientRack, String isolation, int count) throws InterruptedException {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         // Small fetches: the records take many round trips, all of which must go to the same broker.
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "1024");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         if (clientRack != null) {
             p.put(ConsumerConfig.CLIENT_RACK_CONFIG, clientRack);
         }
@@ -196,9 +235,11 @@ class FetchFromFollowerTest {
             consumer.assign(List.of(TP));
             consumer.seekToBeginning(List.of(TP));
             long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (values.size() < RECORDS && System.currentTimeMillis() < deadline) {
+            long lastOffset = -1;
+            while (values.size() < count && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertEquals(values.size(), r.offset());
+                    assertTrue(r.offset() > lastOffset, "offsets only grow");
+                    lastOffset = r.offset();
                     values.add(r.value());
                 }
             }
