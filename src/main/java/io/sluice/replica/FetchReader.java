@@ -5,6 +5,7 @@ import io.sluice.log.EpochEndOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -16,25 +17,38 @@ import org.apache.kafka.common.record.internal.Records;
 /**
  * Reads a fetch from the partition logs, within the partition and response byte limits: a
  * consumer's up to the high watermark (or the last stable offset for read_committed), a
- * follower's up to the log end. The first partition that has data may exceed the limits by one
+ * follower's up to the log end. A consumer that sends its client metadata (Fetch v11+, KIP-392)
+ * may read from a follower too, up to that follower's high watermark; the leader may instead
+ * point it at a preferred read replica (replica.selector.class). The first partition that has data may exceed the limits by one
  * batch so a large record never blocks a reader. A follower's fetch offset is its log end: the
  * leader records it, which may move the high watermark.
  */
 public final class FetchReader {
     private final ReplicaManager replicas;
+    private final ReplicaSelector selector;
 
-    public FetchReader(ReplicaManager replicas) {
+    public FetchReader(ReplicaManager replicas, ReplicaSelector selector) {
         this.replicas = replicas;
+        this.selector = selector;
     }
 
     /** One partition to read: by name (tp) or, from Fetch v13 on, by topic id (tp null). */
     public record Target(TopicPartition tp, Uuid topicId, int partition, long fetchOffset, int maxBytes,
                          int currentLeaderEpoch, int lastFetchedEpoch) {}
 
-    /** Who reads: a consumer (replicaId -1, at an isolation level) or the follower replicaId with its broker epoch. */
-    public record Reader(int replicaId, long replicaEpoch, boolean readCommitted) {
+    /**
+     * Who reads: a consumer (replicaId -1, at an isolation level) or the follower replicaId with its broker epoch.
+     * clientRack: a consumer's client.rack from Fetch v11 on ("" when it has none); null before v11, when only the
+     * leader may answer a consumer.
+     */
+    public record Reader(int replicaId, long replicaEpoch, boolean readCommitted, String clientRack) {
         public boolean isFollower() {
             return replicaId >= 0;
+        }
+
+        /** Kafka lets a consumer read from a follower only when it sent its client metadata. */
+        boolean mayReadFromFollower() {
+            return !isFollower() && clientRack != null;
         }
     }
 
@@ -45,9 +59,19 @@ public final class FetchReader {
      */
     public record PartitionResult(Target target, Errors error, String topicName, long highWatermark,
                                   long lastStableOffset, long logStartOffset, Records records,
-                                  List<AbortedTransaction> abortedTransactions, EpochEndOffset divergingEpoch) {}
+                                  List<AbortedTransaction> abortedTransactions, EpochEndOffset divergingEpoch,
+                                  int preferredReadReplica) {
+        /** Everything but a preferred read replica (-1: none). */
+        public PartitionResult(Target target, Errors error, String topicName, long highWatermark, long lastStableOffset,
+                               long logStartOffset, Records records, List<AbortedTransaction> abortedTransactions,
+                               EpochEndOffset divergingEpoch) {
+            this(target, error, topicName, highWatermark, lastStableOffset, logStartOffset, records,
+                    abortedTransactions, divergingEpoch, -1);
+        }
+    }
 
-    /** answerAtOnce: an error or a diverging epoch, which the reader must hear without waiting for data. */
+    /** answerAtOnce: an error, a diverging epoch or a preferred read replica, which the reader must hear without waiting for data. */
+
     public record Outcome(List<PartitionResult> partitions, int bytes, boolean answerAtOnce) {}
 
     public List<TopicPartition> watchablePartitions(List<Target> targets) {
@@ -70,7 +94,8 @@ public final class FetchReader {
             total += size;
             remaining = Math.max(0, remaining - size);
             minOneMessage &= size == 0;
-            answerAtOnce |= result.error() != Errors.NONE || result.divergingEpoch() != null;
+            answerAtOnce |= result.error() != Errors.NONE || result.divergingEpoch() != null
+                    || result.preferredReadReplica() >= 0;
             results.add(result);
         }
         return new Outcome(results, total, answerAtOnce);
@@ -92,27 +117,53 @@ public final class FetchReader {
         Partition partition = found.get();
         String name = partition.topicPartition().topic();
         try {
-            if (!partition.isLeader(replicas.nodeId())) {
+            boolean leader = partition.isLeader(replicas.nodeId());
+            if (!leader && !(reader.mayReadFromFollower() && partition.isFollower())) {
                 throw new NotLeaderOrFollowerException("This broker does not lead " + partition.topicPartition());
             }
             partition.checkLeaderEpoch(target.currentLeaderEpoch());
             if (reader.isFollower()) {
                 return readForFollower(partition, target, maxBytes, minOneMessage, reader);
             }
-            long hwm = partition.highWatermark();
-            long lso = partition.lastStableOffset();
-            long upper = reader.readCommitted() ? lso : hwm;
-            Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
-            replicas.topicMetrics().fetched(name, records.sizeInBytes());
-            // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
-            List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
-                    ? partition.log().abortedTransactions(target.fetchOffset(), upper)
-                    : reader.readCommitted() ? List.of() : null;
-            return answer(target, partition, hwm, records, aborted, null);
+            return readForConsumer(partition, target, maxBytes, minOneMessage, reader, leader);
         } catch (ApiException e) {
             return new PartitionResult(target, Errors.forException(e), name, partition.highWatermark(),
                     partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY, null, null);
         }
+    }
+
+    /**
+     * A consumer reads up to the high watermark (the last stable offset for read_committed); on a follower that is
+     * the follower's own, learnt from the leader's fetch responses. A leader may instead name a preferred read
+     * replica (KIP-392), with no records, as Kafka does.
+     */
+    private PartitionResult readForConsumer(Partition partition, Target target, int maxBytes, boolean minOneMessage,
+                                            Reader reader, boolean leader) {
+        String name = partition.topicPartition().topic();
+        OptionalInt preferred = leader
+                ? selector.preferredReadReplica(partition, reader.clientRack(), target.fetchOffset(), replicas.image())
+                : OptionalInt.empty();
+        List<AbortedTransaction> noneAborted = reader.readCommitted() ? List.of() : null;
+        if (preferred.isPresent()) {
+            return new PartitionResult(target, Errors.NONE, name, partition.highWatermark(),
+                    partition.lastStableOffset(), partition.log().logStartOffset(), MemoryRecords.EMPTY,
+                    noneAborted, null, preferred.getAsInt());
+        }
+        long hwm = partition.highWatermark();
+        if (!leader && target.currentLeaderEpoch() < 0 && target.fetchOffset() > partition.log().logEndOffset()) {
+            // Without a leader epoch the consumer may be here on stale metadata rather than sent by the leader: as
+            // Kafka (apache/kafka#12734), an offset this follower does not have yet gets an empty answer to retry, not
+            // OFFSET_OUT_OF_RANGE, which would make it reset its position.
+            return answer(target, partition, hwm, MemoryRecords.EMPTY, noneAborted, null);
+        }
+        long upper = reader.readCommitted() ? partition.lastStableOffset() : hwm;
+        Records records = read(partition, target.fetchOffset(), maxBytes, upper, minOneMessage);
+        replicas.topicMetrics().fetched(name, records.sizeInBytes());
+        // The consumer drops the records of these producers from each one's first offset up to its ABORT marker.
+        List<AbortedTransaction> aborted = reader.readCommitted() && records.sizeInBytes() > 0
+                ? partition.log().abortedTransactions(target.fetchOffset(), upper)
+                : noneAborted;
+        return answer(target, partition, hwm, records, aborted, null);
     }
 
     /**

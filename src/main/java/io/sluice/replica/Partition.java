@@ -388,12 +388,18 @@ public final class Partition {
     /** The follower's high watermark: the leader's, capped by what this replica holds. */
     void followLeaderHighWatermark(long leaderHighWatermark) {
         followerLag = Math.max(0, leaderHighWatermark - log.logEndOffset());
+        boolean advanced = false;
         synchronized (highWatermarkLock) {
             long next = Math.min(leaderHighWatermark, log.logEndOffset());
             if (next > highWatermark) {
                 highWatermark = next;
                 log.setCleanerUpperBound(next);
+                advanced = true;
             }
+        }
+        if (advanced) {
+            // Consumers reading from this follower (KIP-392) wait on its high watermark.
+            highWatermarkAdvanced.accept(topicPartition);
         }
     }
 

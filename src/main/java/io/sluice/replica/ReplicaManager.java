@@ -117,6 +117,11 @@ public final class ReplicaManager implements MetadataListener {
         return topic.map(t -> t.partitions().containsKey(index)).orElse(false);
     }
 
+    /** The latest metadata image this broker applied (null before the first). */
+    MetadataImage image() {
+        return image;
+    }
+
     public Collection<Partition> partitions() {
         return partitions.values();
     }

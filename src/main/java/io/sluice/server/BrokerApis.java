@@ -57,6 +57,7 @@ import io.sluice.protocol.handler.MetadataHandler;
 import io.sluice.protocol.handler.ProduceHandler;
 import io.sluice.replica.FetchReader;
 import io.sluice.replica.ReplicaManager;
+import io.sluice.replica.ReplicaSelector;
 import io.sluice.server.config.BrokerConfig;
 import java.util.concurrent.Executor;
 
@@ -92,7 +93,8 @@ final class BrokerApis {
                 .register(new OffsetForLeaderEpochHandler(replicas))
                 .register(new DeleteRecordsHandler(replicas))
                 .register(new DescribeLogDirsHandler(replicas, config.logDirs().stream().map(Path::of).toList()))
-                .register(new FetchHandler(new FetchReader(replicas), replicas.watchers(),
+                .register(new FetchHandler(new FetchReader(replicas,
+                                ReplicaSelector.forConfig(config.getString(ReplicaSelector.CONFIG))), replicas.watchers(),
                         new FetchSessions(FETCH_SESSION_SLOTS, FETCH_SESSION_IDLE_MS), requestHandlers, backend::image))
                 // consumer groups, classic protocol
                 .register(new FindCoordinatorHandler(groups, transactions))

@@ -115,8 +115,10 @@ class ReplicationErrorsTest {
             assertEquals(epoch, p.currentLeader().leaderEpoch());
             assertEquals(leaderPort, produced.nodeEndpoints().find(leader).port());
 
+            // A replica fetch: a follower serves consumers (KIP-392) but never feeds another follower.
+            int otherFollower = 6 - leader - follower;
             FetchRequestData fetch = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
-                    .setSessionEpoch(-1);
+                    .setSessionEpoch(-1).setReplicaState(new FetchRequestData.ReplicaState().setReplicaId(otherFollower));
             fetch.topics().add(new FetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(List.of(
                     new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20)
                             .setCurrentLeaderEpoch(epoch))));

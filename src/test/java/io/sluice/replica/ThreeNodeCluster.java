@@ -31,6 +31,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 final class ThreeNodeCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> extraProps;
+    private final Map<Integer, Map<String, String>> nodeProps;
     private final Map<Integer, SimpleMeterRegistry> meters = new java.util.concurrent.ConcurrentHashMap<>();
     private final Vertx vertx = Vertx.vertx();
     private final ExecutorService starter = Executors.newCachedThreadPool();
@@ -38,8 +39,15 @@ final class ThreeNodeCluster implements AutoCloseable {
     private final Map<Integer, Broker> brokers = new TreeMap<>();
 
     ThreeNodeCluster(Path dir, Map<String, String> extraProps) throws IOException {
+        this(dir, extraProps, Map.of());
+    }
+
+    /** nodeProps: settings for one node only (by node id), such as its broker.rack. */
+    ThreeNodeCluster(Path dir, Map<String, String> extraProps, Map<Integer, Map<String, String>> nodeProps)
+            throws IOException {
         this.dir = dir;
         this.extraProps = extraProps;
+        this.nodeProps = nodeProps;
         for (int id = 1; id <= 3; id++) {
             controllerPorts.put(id, freePort());
         }
@@ -74,6 +82,7 @@ final class ThreeNodeCluster implements AutoCloseable {
         props.put("offsets.topic.replication.factor", "1");
         props.put("replica.fetch.backoff.ms", "100");
         props.putAll(extraProps);
+        props.putAll(nodeProps.getOrDefault(id, Map.of()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         meters.put(id, registry);
         return new Broker(BrokerConfig.fromProperties(props), vertx, registry);

@@ -31,6 +31,7 @@ import org.apache.kafka.common.protocol.Errors;
  * holding a thread.
  */
 public final class FetchHandler extends VersionedHandler<FetchRequestData> {
+    private static final int CLIENT_RACK_SINCE = 11;
     private static final int TOPIC_IDS_SINCE = 13;
     /** A follower names itself by replica id, in ReplicaState with its broker epoch from v15 on (KIP-903). */
     private static final int REPLICA_STATE_SINCE = 15;
@@ -64,8 +65,10 @@ public final class FetchHandler extends VersionedHandler<FetchRequestData> {
         }
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         boolean replicaState = context.apiVersion() >= REPLICA_STATE_SINCE;
+        // From v11 a consumer sends its client.rack (KIP-392): it may then read from a follower.
+        String clientRack = context.apiVersion() >= CLIENT_RACK_SINCE ? request.rackId() : null;
         Reader reader = new Reader(replicaState ? request.replicaState().replicaId() : request.replicaId(),
-                replicaState ? request.replicaState().replicaEpoch() : -1, readCommitted);
+                replicaState ? request.replicaState().replicaEpoch() : -1, readCommitted, clientRack);
         Query query = new Query(context, session, request.maxBytes(), request.minBytes(), reader, byId,
                 System.currentTimeMillis() + Math.max(0, request.maxWaitMs()));
         return poll(query);

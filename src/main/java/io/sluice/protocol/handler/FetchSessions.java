@@ -203,6 +203,7 @@ public final class FetchSessions {
                     Key key = Key.of(r.target());
                     Sent now = sentOf(r);
                     boolean news = r.records().sizeInBytes() > 0 || r.error() != Errors.NONE
+                            || r.preferredReadReplica() >= 0
                             || !Objects.equals(session.sent.get(key), now) || requested.contains(r.target());
                     if (news) {
                         add(response, r, byId, readCommitted);
@@ -231,7 +232,7 @@ public final class FetchSessions {
                 .setLastStableOffset(r.lastStableOffset())
                 .setLogStartOffset(r.logStartOffset())
                 .setAbortedTransactions(readCommitted ? abortedTransactions(r) : null)
-                .setPreferredReadReplica(-1)
+                .setPreferredReadReplica(r.preferredReadReplica())
                 .setRecords(r.records()));
     }
 

@@ -12,6 +12,7 @@ import static org.apache.kafka.common.config.ConfigDef.Type.PASSWORD;
 import static org.apache.kafka.common.config.ConfigDef.Type.SHORT;
 import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
 
+import io.sluice.replica.ReplicaSelector;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.ValidList;
@@ -45,6 +46,10 @@ public final class BrokerConfigDef {
         d.define("cluster.id", STRING, null, HIGH,
                 "The cluster id used when formatting storage (KAFKA_CLUSTER_ID in the container image).");
         d.define("broker.rack", STRING, null, MEDIUM, "Rack of the broker, used for rack-aware replica placement.");
+        d.define(ReplicaSelector.CONFIG, STRING, null,
+                ConfigDef.LambdaValidator.with((name, value) -> ReplicaSelector.forConfig((String) value),
+                        ReplicaSelector::validValues), LOW,
+                "Which replica a consumer with a client.rack reads from (KIP-392); unset reads from the leader.");
 
         // listeners
         d.define("listeners", STRING, "PLAINTEXT://:9092", HIGH,

@@ -251,4 +251,16 @@ class BrokerConfigTest {
         assertEquals("SSL", BrokerConfig.fromProperties(zk("listeners", "SSL://:9093",
                 "security.inter.broker.protocol", "SSL")).interBrokerListenerName());
     }
+
+    @Test
+    void replicaSelectorAcceptsKafkasTwoSelectorsAndRefusesAnyOtherNamingTheKey() {
+        assertEquals("org.apache.kafka.common.replica.RackAwareReplicaSelector", BrokerConfig.fromProperties(
+                zk("replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"))
+                .getString("replica.selector.class"));
+        BrokerConfig.fromProperties(zk("replica.selector.class", "org.apache.kafka.common.replica.LeaderSelector"));
+        assertNull(BrokerConfig.fromProperties(zk()).getString("replica.selector.class"));
+        ConfigException e = invalid(zk("replica.selector.class", "com.example.MySelector"));
+        assertTrue(e.getMessage().contains("replica.selector.class"), e.getMessage());
+        assertTrue(e.getMessage().contains("com.example.MySelector"), e.getMessage());
+    }
 }
