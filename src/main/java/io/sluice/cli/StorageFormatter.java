@@ -78,8 +78,14 @@ final class StorageFormatter {
         Optional<VoterSet> initialVoters = initialVoters();
         if (initialVoters.isPresent() && toWrite.contains(metadataDir)) {
             String ownDirectoryId = initialVoters.get().voter(nodeId).orElseThrow().directoryId();
+            // The voter log first: meta.properties marks the directory formatted, so a failure in
+            // between must leave it unformatted (and the command runnable again), not voterless.
+            try {
+                QuorumBootstrap.write(metadataDir, initialVoters.get());
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                throw new CliException("Cannot write the initial voter set to " + metadataDir + ": " + e.getMessage());
+            }
             MetaProperties.format(metadataDir, clusterId, nodeId, ownDirectoryId);
-            QuorumBootstrap.write(metadataDir, initialVoters.get());
         }
         for (Path dir : toWrite) {
             MetaProperties.format(dir, clusterId, nodeId);
