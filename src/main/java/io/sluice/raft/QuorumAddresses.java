@@ -34,8 +34,8 @@ final class QuorumAddresses {
 
     /** A fetch answer named this leader and where it listens. */
     void learnLeader(int id, String endpoint, VoterSet voters) {
-        if (id != self && !endpoint.isEmpty()) {
-            leaderHints.put(id, endpoint);
+        // Every fetch answer names the leader: only a new or moved one is news for the transport.
+        if (id != self && !endpoint.isEmpty() && !endpoint.equals(leaderHints.put(id, endpoint))) {
             push(voters);
         }
     }
