@@ -74,8 +74,8 @@ public final class Controller implements AutoCloseable {
     private final BrokerRegistrations registrations;
     private final IsrChanger isrChanger;
     private final LeaderElector leaderElector;
-    private final PartitionReassigner reassigner = new PartitionReassigner();
-    private final ReassignmentCompleter reassignmentCompleter = new ReassignmentCompleter();
+    private final PartitionReassigner reassigner;
+    private final ReassignmentCompleter reassignmentCompleter;
     private final int leaderImbalancePerBrokerPercentage;
     /** The last queued operation; the next one starts after it. Guarded by {@code this}. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
@@ -93,6 +93,8 @@ public final class Controller implements AutoCloseable {
         this.registrations = new BrokerRegistrations(heartbeats);
         this.isrChanger = new IsrChanger(heartbeats);
         this.leaderElector = new LeaderElector(heartbeats);
+        this.reassigner = new PartitionReassigner(heartbeats);
+        this.reassignmentCompleter = new ReassignmentCompleter(heartbeats);
         this.leaderImbalancePerBrokerPercentage = settings.leaderImbalancePerBrokerPercentage();
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -33,6 +34,12 @@ import org.apache.kafka.common.requests.ApiError;
  * finishes it once the target is in sync; a cancellation goes back to the original replicas at once.
  */
 final class PartitionReassigner {
+    private final BrokerHeartbeats heartbeats;
+
+    PartitionReassigner(BrokerHeartbeats heartbeats) {
+        this.heartbeats = heartbeats;
+    }
+
     ControllerResult<AlterPartitionReassignmentsResponseData> alter(MetadataImage image,
                                                                    AlterPartitionReassignmentsRequestData request) {
         AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData()
@@ -58,9 +65,11 @@ final class PartitionReassigner {
                         throw new UnknownTopicOrPartitionException("Unable to find partition "
                                 + topicRequest.name() + "-" + partitionRequest.partitionIndex() + ".");
                     }
+                    IntPredicate eligible = PartitionLeadership.eligible(image, heartbeats);
                     PartitionImage next = partitionRequest.replicas() == null
-                            ? cancel(image, partition)
-                            : reassign(image, partition, partitionRequest.replicas(), request.allowReplicationFactorChange());
+                            ? cancel(partition, eligible)
+                            : reassign(image, partition, partitionRequest.replicas(), request.allowReplicationFactorChange(),
+                                    eligible);
                     if (!next.equals(partition)) {
                         records.add(MetadataRecords.replicasChange(topic.id(), partition, next));
                     }
@@ -74,16 +83,22 @@ final class PartitionReassigner {
                 Requests.fail(result::setErrorCode, result::setErrorMessage, error)));
     }
 
-    private static PartitionImage cancel(MetadataImage image, PartitionImage partition) {
+    private static PartitionImage cancel(PartitionImage partition, IntPredicate eligible) {
         if (!partition.isReassigning()) {
             throw new NoReassignmentInProgressException("No ongoing reassignment for partition "
                     + partition.partition() + ".");
         }
-        return ReplicaSetChange.settleOn(image, partition, partition.originalReplicas());
+        if (partition.isr().stream().noneMatch(partition.originalReplicas()::contains)) {
+            // Only added replicas are in sync: going back would take an unclean election, as Kafka refuses too.
+            throw new InvalidReplicaAssignmentException("Cannot cancel the reassignment of partition "
+                    + partition.partition() + ": none of its original replicas " + partition.originalReplicas()
+                    + " is in sync (ISR " + partition.isr() + ")");
+        }
+        return ReplicaSetChange.settleOn(partition, partition.originalReplicas(), eligible);
     }
 
     private static PartitionImage reassign(MetadataImage image, PartitionImage partition, List<Integer> target,
-                                           boolean allowReplicationFactorChange) {
+                                           boolean allowReplicationFactorChange, IntPredicate eligible) {
         validate(image, partition, target, allowReplicationFactorChange);
         List<Integer> original = partition.originalReplicas();
         if (!partition.isReassigning() && target.equals(partition.replicas())) {
@@ -91,7 +106,7 @@ final class PartitionReassigner {
         }
         if (new HashSet<>(target).equals(new HashSet<>(partition.replicas()))) {
             // Nothing to copy or drop: a new order (the preferred leader) or the same list, in one step.
-            return ReplicaSetChange.settleOn(image, partition, List.copyOf(target));
+            return ReplicaSetChange.settleOn(partition, List.copyOf(target), eligible);
         }
         List<Integer> replicas = new ArrayList<>(target);
         partition.replicas().stream().filter(r -> !target.contains(r)).forEach(replicas::add);

@@ -1,34 +1,32 @@
 package io.sluice.controller;
 
-import io.sluice.metadata.BrokerImage;
-import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Ends a reassignment (KIP-455) by settling a partition on one replica list: the target when it
- * completes, the original replicas when it is cancelled. The ISR keeps only members of that list; the
- * leader stays if it is one of them, else the first in-sync replica of the list on an unfenced broker
- * leads (the list's order is the preference), else the partition has no leader until one comes back.
+ * completes, the original replicas when it is cancelled. The ISR keeps only members of that list, and
+ * must keep one (callers refuse a change that would empty it); the leader stays if it is one of them,
+ * else the first in-sync replica of the list that may lead ({@link PartitionLeadership#eligible}: unfenced,
+ * not shutting down) leads, the list's order being the preference, else the partition has no leader
+ * until one comes back.
  */
 final class ReplicaSetChange {
     private ReplicaSetChange() {}
 
-    static PartitionImage settleOn(MetadataImage image, PartitionImage partition, List<Integer> replicas) {
+    static PartitionImage settleOn(PartitionImage partition, List<Integer> replicas, IntPredicate eligible) {
         List<Integer> isr = partition.isr().stream().filter(replicas::contains).toList();
-        int leader = isr.contains(partition.leader()) ? partition.leader() : electFrom(image, replicas, isr);
+        if (isr.isEmpty()) {
+            throw new IllegalStateException("Settling partition " + partition.partition() + " on " + replicas
+                    + " would empty its ISR " + partition.isr());
+        }
+        PartitionImage settled = new PartitionImage(partition.partition(), partition.leader(), partition.leaderEpoch(),
+                replicas, isr, partition.partitionEpoch() + 1);
+        int leader = isr.contains(partition.leader()) ? partition.leader()
+                : PartitionLeadership.firstEligible(settled, isr, eligible).orElse(-1);
         int leaderEpoch = leader != partition.leader() ? partition.leaderEpoch() + 1 : partition.leaderEpoch();
         return new PartitionImage(partition.partition(), leader, leaderEpoch, replicas, isr,
                 partition.partitionEpoch() + 1);
-    }
-
-    private static int electFrom(MetadataImage image, List<Integer> replicas, List<Integer> isr) {
-        for (int candidate : replicas) {
-            BrokerImage broker = image.brokers().get(candidate);
-            if (isr.contains(candidate) && broker != null && !broker.fenced()) {
-                return candidate;
-            }
-        }
-        return -1;
     }
 }
