@@ -58,6 +58,7 @@ final class RemoteMarkerSender implements AutoCloseable {
                 .forEach((topic, tps) -> marker.topics().add(new WritableTxnMarkerTopic().setName(topic)
                         .setPartitionIndexes(tps.stream().map(TopicPartition::partition).toList())));
         WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData().setMarkers(List.of(marker));
+        closeDeparted();
         try {
             Destination destination = destinations.computeIfAbsent(brokerId, Destination::new);
             if (closed) {
@@ -67,6 +68,18 @@ final class RemoteMarkerSender implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(allFailed(partitions, Errors.BROKER_NOT_AVAILABLE));
         }
+    }
+
+    /** A broker gone from the cluster takes its thread and connection with it. */
+    private void closeDeparted() {
+        Map<Integer, BrokerImage> live = image.get().brokers();
+        destinations.entrySet().removeIf(e -> {
+            if (live.containsKey(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
     }
 
     private static Map<TopicPartition, Errors> allFailed(Collection<TopicPartition> partitions, Errors error) {
