@@ -67,4 +67,12 @@ class CommandLineTest {
         assertFalse(SluiceMain.servesBroker("topics", "list", "--bootstrap-server", "h:9092"));
         assertFalse(SluiceMain.servesBroker("storage", "random-uuid"));
     }
+
+    @Test
+    void onlyAnOptionOrASurplusArgumentSendsServeThroughPicocli() {
+        assertTrue(SluiceApp.isPlain());
+        assertTrue(SluiceApp.isPlain("config/server.properties"));
+        assertFalse(SluiceApp.isPlain("--verbose"));
+        assertFalse(SluiceApp.isPlain("a.properties", "b.properties"));
+    }
 }

@@ -122,7 +122,7 @@ class DockerfileTest {
         assertCommonContract(df, "Dockerfile.jvm");
         assertTrue(last(df, "FROM").contains("/ubi9/openjdk-17-runtime:"), "JDK 17 runtime image");
 
-        // The fast-jar layout of target/quarkus-app: lib/, app/, quarkus/ and quarkus-run.jar.
+        // The aot-jar layout of target/quarkus-app: lib/, app/, quarkus/ and quarkus-run.jar.
         List<String> copies = all(df, "COPY");
         for (String part : List.of("lib/ /opt/sluice/lib/", "*.jar /opt/sluice/", "app/ /opt/sluice/app/",
                 "quarkus/ /opt/sluice/quarkus/")) {
