@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -142,6 +143,8 @@ class OpsEndpointsTest {
         assertEquals(3.0, sample(metrics, "sluice_consumergroup_lag", "group=\"probers\"", "topic=\"probed\"",
                 "partition=\"0\""));
         assertTrue(sample(metrics, "jvm_memory_used_bytes", "") > 0, "JVM metrics");
+        // Vert.x's own meters would time every read and write on the Kafka listener.
+        assertFalse(metrics.contains("\ntcp_bytes_read"), "Vert.x TCP meters on the Kafka listener");
 
         runtime.stop();
         management().get("/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
