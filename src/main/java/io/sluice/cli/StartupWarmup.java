@@ -13,6 +13,9 @@ import org.jboss.logging.Logger;
  * initialized by the first use anyway, and a failure here is only logged (that use would hit it again).
  */
 final class StartupWarmup {
+    // Initialized on the main thread before the warm-up thread starts, and so is logging with it: left to
+    // the two threads (kafka-clients' classes log through it too), the JDK's LogManager and JBoss
+    // LogManager's LogContext initialize in opposite orders and deadlock (seen in a profiled start).
     private static final Logger LOG = Logger.getLogger(StartupWarmup.class);
 
     private StartupWarmup() {}
