@@ -2,12 +2,14 @@ package io.sluice.network;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,11 @@ public final class KafkaListener {
      * port is bound by the Raft transport, which hands over the connections that speak Kafka.
      */
     public void adopt(NetSocket socket, Buffer alreadyRead) {
+        // The Raft transport's server accepted it, and its options carry no idle timeout (Raft connections
+        // stay open): connections.max.idle.ms applies here as the listener's own server applies it, by the
+        // same Netty handler, whose idle event Vert.x answers by closing the connection.
+        ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst("kafka-idle",
+                new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
         KafkaConnection connection = new KafkaConnection(socket, vertx.getOrCreateContext(), settings, processor,
                 settings.name() + "-" + connectionIds.incrementAndGet());
         connections.add(connection);

@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,16 @@ public final class RawKafkaClient implements AutoCloseable {
                 throw new AssertionError("the coordinator of group " + group + " is not loaded after " + timeout);
             }
             Thread.sleep(20); // polling: the deadline above bounds the wait
+        }
+    }
+
+    /** Whether the broker closes this connection within the timeout (a read meets the end of the stream). */
+    public boolean closedByPeerWithin(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.metadata.kraft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.raft.VoterSet;
@@ -10,8 +11,11 @@ import io.sluice.server.Broker;
 import io.sluice.testing.RawKafkaClient;
 import io.sluice.server.config.BrokerConfig;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +30,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.UpdateRaftVoterRequestData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.UpdateRaftVoterRequest;
 import org.apache.kafka.common.requests.UpdateRaftVoterResponse;
 import org.junit.jupiter.api.Test;
@@ -44,14 +50,8 @@ class ControllerListenerKafkaApisTest {
     @Test
     void aStaticControllerAnswersAdminClientsOnItsRaftPort() throws Exception {
         Vertx vertx = Vertx.vertx();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Broker controller = new Broker(BrokerConfig.fromProperties(Map.of("node.id", "1", "process.roles", "controller",
-                "listeners", "CONTROLLER://127.0.0.1:" + port, "controller.listener.names", "CONTROLLER",
-                "controller.quorum.voters", "1@127.0.0.1:" + port, "cluster.id", "static-quorum",
-                "log.dirs", data.toString())), vertx, new SimpleMeterRegistry());
+        int port = freePort();
+        Broker controller = staticController(vertx, port, Map.of());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "127.0.0.1:" + port))) {
             controller.start();
             List<Node> nodes = List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
@@ -74,12 +74,27 @@ class ControllerListenerKafkaApisTest {
     }
 
     @Test
+    void anIdleKafkaConnectionOnTheRaftPortIsClosedAfterConnectionsMaxIdleMs() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        int port = freePort();
+        Broker controller = staticController(vertx, port, Map.of("connections.max.idle.ms", "500"));
+        try {
+            controller.start();
+            try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", port)) {
+                ApiVersionsResponse versions = client.send(new ApiVersionsRequest.Builder().build((short) 3));
+                assertEquals(Errors.NONE.code(), versions.data().errorCode(), "handed over to the Kafka listener");
+                assertTrue(client.closedByPeerWithin(Duration.ofSeconds(30)), "closed once idle");
+            }
+        } finally {
+            controller.close();
+            vertx.close();
+        }
+    }
+
+    @Test
     void aDynamicVoterMovesToNewEndpointsWithUpdateRaftVoter() throws Exception {
         Vertx vertx = Vertx.vertx();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         // What `storage format --standalone` writes.
         String directoryId = Uuid.randomUuid().toString();
         MetaProperties.format(data, "dynamic-quorum", 1, directoryId);
@@ -111,6 +126,22 @@ class ControllerListenerKafkaApisTest {
         } finally {
             controller.close();
             vertx.close();
+        }
+    }
+
+    /** A controller-only node, the sole voter of a static quorum, on {@code port}; {@code extra} overrides. */
+    private Broker staticController(Vertx vertx, int port, Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>(Map.of("node.id", "1", "process.roles", "controller",
+                "listeners", "CONTROLLER://127.0.0.1:" + port, "controller.listener.names", "CONTROLLER",
+                "controller.quorum.voters", "1@127.0.0.1:" + port, "cluster.id", "static-quorum",
+                "log.dirs", data.toString()));
+        props.putAll(extra);
+        return new Broker(BrokerConfig.fromProperties(props), vertx, new SimpleMeterRegistry());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 }
