@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -76,14 +76,6 @@ class ProducerIdExpiryTest {
         }
     }
 
-    private static void waitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("Timed out waiting for " + what);
-            Thread.onSpinWait();
-        }
-    }
-
     private static List<String> readAll(TestBroker broker, TopicPartition tp) {
         Properties p = broker.clientProps();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
@@ -117,7 +109,7 @@ class ProducerIdExpiryTest {
             long producerId = before.get(0).producerId();
             assertEquals(4, before.get(0).lastSequence());
 
-            waitUntil("the producer to expire", () -> producers(admin, tp).isEmpty());
+            Await.until(() -> producers(admin, tp).isEmpty(), 30_000, "the producer to expire");
             // The client still holds its id and sequence 5: the partition takes it as a new producer.
             send(p, tp, 5, 10);
             List<ProducerState> after = producers(admin, tp);
@@ -136,18 +128,18 @@ class ProducerIdExpiryTest {
             tp = topic(admin);
             send(p, tp, 0, 3);
             assertEquals(1, producers(admin, tp).size());
-            waitUntil("the producer to expire", () -> producers(admin, tp).isEmpty());
+            Await.until(() -> producers(admin, tp).isEmpty(), 30_000, "the producer to expire");
         }
         // Restarted without fast expiry: only the snapshot written after the expiry keeps the producer away.
         try (TestBroker broker = new TestBroker(dir, config(false)).start(); Admin admin = Admin.create(broker.clientProps())) {
-            waitUntil("the partition to load", () -> {
+            Await.until(() -> {
                 try {
                     admin.describeProducers(List.of(tp)).partitionResult(tp).get();
                     return true;
                 } catch (Exception e) {
                     return false;
                 }
-            });
+            }, 30_000, "the partition to load");
             assertEquals(List.of(), producers(admin, tp));
             assertEquals(values(0, 3), readAll(broker, tp));
         }
@@ -167,7 +159,7 @@ class ProducerIdExpiryTest {
             send(idle, tp, 1, 2);
             assertEquals(2, producers(admin, tp).size());
 
-            waitUntil("the idle producer to expire", () -> producers(admin, tp).size() == 1);
+            Await.until(() -> producers(admin, tp).size() == 1, 30_000, "the idle producer to expire");
             ProducerState open = producers(admin, tp).get(0);
             assertEquals(txnProducerId, open.producerId());
             assertEquals(OptionalLong.of(0), open.currentTransactionStartOffset());
@@ -175,7 +167,7 @@ class ProducerIdExpiryTest {
             txn.commitTransaction();
             assertTrue(producers(admin, tp).stream().allMatch(s -> s.currentTransactionStartOffset().isEmpty()));
             // Once committed, it idles like any other producer and expires too.
-            waitUntil("the committed producer to expire", () -> producers(admin, tp).isEmpty());
+            Await.until(() -> producers(admin, tp).isEmpty(), 30_000, "the committed producer to expire");
         }
     }
 }

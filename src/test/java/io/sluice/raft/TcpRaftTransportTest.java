@@ -149,13 +149,7 @@ class TcpRaftTransportTest {
         return f.toCompletionStage().toCompletableFuture().join();
     }
 
-    static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+    static void await(BooleanSupplier condition, long timeoutMs, String what) {
+        io.sluice.testing.Await.until(condition, timeoutMs, what);
     }
 }

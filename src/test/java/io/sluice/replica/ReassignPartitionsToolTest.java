@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,11 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka's own {@code kafka-reassign-partitions} (ReassignPartitionsCommand 4.3.1) against three kraft
@@ -34,30 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * --verify reports it complete and removes the throttles, --list shows a move in progress and --cancel
  * reverts it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReassignPartitionsToolTest {
+class ReassignPartitionsToolTest extends SharedClusterTest {
     private static final String TOOL = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
     private static final long WAIT_MS = 90_000;
     private static final int RECORD_BYTES = 1000;
     /** About 1 MB: at 100 KB/s no honest throttle moves it in under 5 s. */
     private static final int RECORDS = 1024;
-
-    @TempDir
-    static Path dir;
-    private ThreeNodeCluster cluster;
-    private Admin admin;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = new ThreeNodeCluster(dir, Map.of()).start();
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    void stop() {
-        admin.close();
-        cluster.close();
-    }
 
     @Test
     void generateProposesAPlanOnTheGivenBrokers() throws Exception {

@@ -10,7 +10,6 @@ import io.sluice.client.BrokerConnection;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,37 +45,15 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Partition reassignment (KIP-455) through the Admin API against three kraft nodes: data moves to the
  * new replicas, the old ones let the partition go, acknowledged records survive a leader move, and bad
  * requests get Kafka's error codes. Each test uses its own topic on one shared cluster.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReassignmentTest {
+class ReassignmentTest extends SharedClusterTest {
     private static final long WAIT_MS = 60_000;
-
-    @TempDir
-    static Path dir;
-    private ThreeNodeCluster cluster;
-    private Admin admin;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = new ThreeNodeCluster(dir, Map.of()).start();
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    void stop() {
-        admin.close();
-        cluster.close();
-    }
 
     @Test
     void movesAnRf1PartitionWithItsDataAndTheOldBrokerLetsItGo() throws Exception {
@@ -268,14 +244,7 @@ class ReassignmentTest {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.assign(Set.of(tp));
             consumer.seekToBeginning(Set.of(tp));
-            List<String> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-            return out;
+            return PolledValues.poll(consumer, expected, WAIT_MS);
         }
     }
 }

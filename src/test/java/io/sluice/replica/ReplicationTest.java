@@ -11,7 +11,6 @@ import io.sluice.metadata.proto.MetadataRecord;
 import io.sluice.metadata.proto.PartitionChangeRecord;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -274,14 +272,7 @@ class ReplicationTest {
             consumer.assign(Set.of(TP));
             consumer.seekToBeginning(Set.of(TP));
             assertEquals(expected, consumer.endOffsets(Set.of(TP)).get(TP));
-            List<String> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-            return out;
+            return PolledValues.poll(consumer, expected, WAIT_MS);
         }
     }
 }

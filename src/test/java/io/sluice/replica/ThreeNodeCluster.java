@@ -153,14 +153,8 @@ final class ThreeNodeCluster implements AutoCloseable {
         return out;
     }
 
-    static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+    static void await(BooleanSupplier condition, long timeoutMs, String what) {
+        io.sluice.testing.Await.until(condition, timeoutMs, what);
     }
 
     private static int freePort() {

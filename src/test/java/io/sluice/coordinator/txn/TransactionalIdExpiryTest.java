@@ -1,5 +1,6 @@
 package io.sluice.coordinator.txn;
 
+import io.sluice.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,7 +20,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -89,14 +89,6 @@ class TransactionalIdExpiryTest {
         }
     }
 
-    private static void waitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("Timed out waiting for " + what);
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void idleIdExpiresStaysGoneAfterRestartAndStartsAfresh() throws Exception {
         String id = "expiring-" + UUID.randomUUID();
@@ -107,7 +99,7 @@ class TransactionalIdExpiryTest {
             assertEquals(TransactionState.COMPLETE_COMMIT, committed.state());
             firstProducerId = committed.producerId();
 
-            waitUntil(id + " to expire", () -> !listed(admin, id));
+            Await.until(() -> !listed(admin, id), 30_000, id + " to expire");
             ExecutionException gone = assertThrows(ExecutionException.class,
                     () -> admin.describeTransactions(List.of(id)).description(id).get());
             assertTrue(gone.getCause() instanceof TransactionalIdNotFoundException, gone.toString());
@@ -144,7 +136,7 @@ class TransactionalIdExpiryTest {
             // Updated after the ongoing transaction's last update: once it has expired, so could the ongoing one have.
             commitOne(broker, idle, topic);
 
-            waitUntil(idle + " to expire", () -> !listed(admin, idle));
+            Await.until(() -> !listed(admin, idle), 30_000, idle + " to expire");
             TransactionDescription still = admin.describeTransactions(List.of(ongoing)).description(ongoing).get();
             assertEquals(TransactionState.ONGOING, still.state());
             assertEquals(Set.of(new TopicPartition(topic, 0)), still.topicPartitions());

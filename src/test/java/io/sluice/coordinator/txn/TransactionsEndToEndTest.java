@@ -1,5 +1,6 @@
 package io.sluice.coordinator.txn;
 
+import io.sluice.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -110,14 +110,6 @@ class TransactionsEndToEndTest {
         return out;
     }
 
-    private static void waitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("Timed out waiting for " + what);
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void readCommittedSkipsAbortedRecordsAndReadUncommittedSeesThem() throws Exception {
         String t = topic();
@@ -158,10 +150,10 @@ class TransactionsEndToEndTest {
             p.commitTransaction();
             assertEquals(8L, rc.endOffsets(List.of(tp)).get(tp));
             List<String> rest = new ArrayList<>();
-            waitUntil("the committed records", () -> {
+            Await.until(() -> {
                 rc.poll(Duration.ofMillis(100)).forEach(r -> rest.add(r.value()));
                 return rest.size() >= 4;
-            });
+            }, 20_000, "the committed records");
             assertEquals(seq("open", 0, 4), rest);
         }
     }
@@ -175,10 +167,10 @@ class TransactionsEndToEndTest {
             p.initTransactions();
             c.subscribe(List.of(in));
             // Joined, not half way: a member id the coordinator has not admitted yet is UNKNOWN_MEMBER_ID to it.
-            waitUntil("the consumer joined its group", () -> {
+            Await.until(() -> {
                 c.poll(Duration.ofMillis(100));
                 return !c.assignment().isEmpty();
-            });
+            }, 20_000, "the consumer joined its group");
             p.beginTransaction();
             send(p, out, "x", 0, 3);
             p.sendOffsetsToTransaction(Map.of(inTp, new OffsetAndMetadata(7)), c.groupMetadata());
@@ -224,7 +216,7 @@ class TransactionsEndToEndTest {
             p.initTransactions();
             p.beginTransaction(); send(p, t, "slow", 0, 3); p.flush();
             assertEquals(0L, rc.endOffsets(List.of(tp)).get(tp));
-            waitUntil("the abort marker", () -> rc.endOffsets(List.of(tp)).get(tp) == 4L);
+            Await.until(() -> rc.endOffsets(List.of(tp)).get(tp) == 4L, 20_000, "the abort marker");
             assertEquals(List.of(), readAll(rc, tp));
             assertThrows(KafkaException.class, p::commitTransaction);
         }

@@ -77,14 +77,8 @@ final class RaftQuorum implements AutoCloseable {
         return leader[0];
     }
 
-    static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
+    static void await(BooleanSupplier condition, long timeoutMs, String what) {
+        io.sluice.testing.Await.until(condition, timeoutMs, what);
     }
 
     static int freePort() {
